@@ -55,9 +55,7 @@ int dlp_encode(const dlp_decoded *d, dlp_insn *out)
         return -1;
     w[0] |= d->flags;
     switch (d->opcode) {
-    case DLP_OP_SYNC:
-        e |= put(&w[0], 16, 2, d->queue);
-        break;
+    case DLP_OP_SYNC: e |= put(&w[0], 16, 2, d->queue); break;
     case DLP_OP_LOAD:
     case DLP_OP_STORE: {
         const dlp_dma_f *m = &d->u.dma;
@@ -127,8 +125,7 @@ int dlp_encode(const dlp_decoded *d, dlp_insn *out)
         w[4] = (uint32_t)l->inc[2];
         break;
     }
-    default:
-        break;
+    default: break;
     }
     if (e)
         return -1;
@@ -144,9 +141,7 @@ void dlp_decode(const dlp_insn *in, dlp_decoded *d)
     d->flags = w[0] & DLP_F_MASK;
     d->queue = (uint32_t)dlp_opcode_queue(d->opcode);
     switch (d->opcode) {
-    case DLP_OP_SYNC:
-        d->queue = get(w[0], 16, 2);
-        break;
+    case DLP_OP_SYNC: d->queue = get(w[0], 16, 2); break;
     case DLP_OP_LOAD:
     case DLP_OP_STORE: {
         dlp_dma_f *m = &d->u.dma;
@@ -213,8 +208,7 @@ void dlp_decode(const dlp_insn *in, dlp_decoded *d)
         l->inc[2] = (int32_t)w[4];
         break;
     }
-    default:
-        break;
+    default: break;
     }
 }
 
@@ -235,8 +229,8 @@ void dlp_insn_from_bytes(const uint8_t in[DLP_INSN_BYTES], dlp_insn *out)
 const char *dlp_opcode_name(uint32_t opcode)
 {
     static const char *const names[] = {
-        [DLP_OP_SYNC] = "SYNC", [DLP_OP_LOAD] = "LOAD", [DLP_OP_STORE] = "STORE",
-        [DLP_OP_GEMM] = "GEMM", [DLP_OP_VEC] = "VEC", [DLP_OP_LOOP] = "LOOP",
+        [DLP_OP_SYNC] = "SYNC",     [DLP_OP_LOAD] = "LOAD", [DLP_OP_STORE] = "STORE",
+        [DLP_OP_GEMM] = "GEMM",     [DLP_OP_VEC] = "VEC",   [DLP_OP_LOOP] = "LOOP",
         [DLP_OP_FINISH] = "FINISH",
     };
     if (opcode < sizeof names / sizeof names[0] && names[opcode])
@@ -247,10 +241,10 @@ const char *dlp_opcode_name(uint32_t opcode)
 const char *dlp_vfunc_name(uint32_t func)
 {
     static const char *const names[] = {
-        [DLP_VF_REQ] = "REQ", [DLP_VF_ADD] = "ADD", [DLP_VF_MUL] = "MUL",
-        [DLP_VF_LUT] = "LUT", [DLP_VF_LUTLD] = "LUTLD", [DLP_VF_MAXPOOL] = "MAXPOOL",
+        [DLP_VF_REQ] = "REQ",         [DLP_VF_ADD] = "ADD",         [DLP_VF_MUL] = "MUL",
+        [DLP_VF_LUT] = "LUT",         [DLP_VF_LUTLD] = "LUTLD",     [DLP_VF_MAXPOOL] = "MAXPOOL",
         [DLP_VF_SUMPOOL] = "SUMPOOL", [DLP_VF_SOFTMAX] = "SOFTMAX", [DLP_VF_LNORM] = "LNORM",
-        [DLP_VF_RMAX] = "RMAX", [DLP_VF_RSUM] = "RSUM", [DLP_VF_COPY] = "COPY",
+        [DLP_VF_RMAX] = "RMAX",       [DLP_VF_RSUM] = "RSUM",       [DLP_VF_COPY] = "COPY",
     };
     if (func < sizeof names / sizeof names[0] && names[func])
         return names[func];
@@ -280,9 +274,7 @@ char *dlp_disasm(const dlp_insn *in, char *buf, size_t len)
                  d.flags & DLP_F_PUSH_PREV ? " push_prev" : "",
                  d.flags & DLP_F_PUSH_NEXT ? " push_next" : "");
     switch (d.opcode) {
-    case DLP_OP_SYNC:
-        snprintf(buf, len, "SYNC %s%s", q_name(d.queue), fl);
-        break;
+    case DLP_OP_SYNC: snprintf(buf, len, "SYNC %s%s", q_name(d.queue), fl); break;
     case DLP_OP_LOAD:
     case DLP_OP_STORE: {
         const dlp_dma_f *m = &d.u.dma;
@@ -292,19 +284,18 @@ char *dlp_disasm(const dlp_insn *in, char *buf, size_t len)
                          m->y_stride, m->z_size, m->z_stride);
         if (d.opcode == DLP_OP_LOAD && n > 0 && (size_t)n < len &&
             (m->x_pad[0] | m->x_pad[1] | m->y_pad[0] | m->y_pad[1] | m->z_pad[0] | m->z_pad[1]))
-            n += snprintf(buf + n, len - (size_t)n, " pad=%u,%u/%u,%u/%u,%u val=%d",
-                          m->x_pad[0], m->x_pad[1], m->y_pad[0], m->y_pad[1], m->z_pad[0],
-                          m->z_pad[1], (int8_t)m->pad_value);
+            n += snprintf(buf + n, len - (size_t)n, " pad=%u,%u/%u,%u/%u,%u val=%d", m->x_pad[0],
+                          m->x_pad[1], m->y_pad[0], m->y_pad[1], m->z_pad[0], m->z_pad[1],
+                          (int8_t)m->pad_value);
         if (n > 0 && (size_t)n < len)
             snprintf(buf + n, len - (size_t)n, "%s", fl);
         break;
     }
     case DLP_OP_GEMM: {
         const dlp_gemm_f *g = &d.u.gemm;
-        snprintf(buf, len,
-                 "GEMM%s acc[%u] += act[%u] * wgt[%u] pix=%u/%u r1=%u/%u r2=%u/%u%s",
-                 g->clr ? ".clr" : "", g->acc, g->act, g->wgt, g->n_pix, g->s_pix, g->n_r1,
-                 g->s_r1, g->n_r2, g->s_r2, fl);
+        snprintf(buf, len, "GEMM%s acc[%u] += act[%u] * wgt[%u] pix=%u/%u r1=%u/%u r2=%u/%u%s",
+                 g->clr ? ".clr" : "", g->acc, g->act, g->wgt, g->n_pix, g->s_pix, g->n_r1, g->s_r1,
+                 g->n_r2, g->s_r2, fl);
         break;
     }
     case DLP_OP_VEC: {
@@ -312,27 +303,23 @@ char *dlp_disasm(const dlp_insn *in, char *buf, size_t len)
         snprintf(buf, len,
                  "VEC.%s dst=%u/%u src=%u/%u src2=%u/%u n=%u prm=%u clamp=[%d,%d] k=%u,%u "
                  "imm=0x%08x%s",
-                 dlp_vfunc_name(v->func), v->dst, v->s_dst, v->src, v->s_src, v->src2,
-                 v->s_src2, v->count, v->prm, v->lo, v->hi, v->k0, v->k1, v->imm, fl);
+                 dlp_vfunc_name(v->func), v->dst, v->s_dst, v->src, v->s_src, v->src2, v->s_src2,
+                 v->count, v->prm, v->lo, v->hi, v->k0, v->k1, v->imm, fl);
         break;
     }
     case DLP_OP_LOOP:
-        snprintf(buf, len, "LOOP %u inc=%d,%d,%d", d.u.loop.count, d.u.loop.inc[0],
-                 d.u.loop.inc[1], d.u.loop.inc[2]);
+        snprintf(buf, len, "LOOP %u inc=%d,%d,%d", d.u.loop.count, d.u.loop.inc[0], d.u.loop.inc[1],
+                 d.u.loop.inc[2]);
         break;
-    case DLP_OP_FINISH:
-        snprintf(buf, len, "FINISH%s", fl);
-        break;
-    default:
-        snprintf(buf, len, "ILLEGAL opcode 0x%02x", d.opcode);
-        break;
+    case DLP_OP_FINISH: snprintf(buf, len, "FINISH%s", fl); break;
+    default: snprintf(buf, len, "ILLEGAL opcode 0x%02x", d.opcode); break;
     }
     return buf;
 }
 
 static const char *const err_names[DLP_NUM_ERRS] = {
-    "NONE",       "ILLEGAL_OPCODE", "ILLEGAL_FIELD", "LOOP",      "TOKEN",     "DEADLOCK",
-    "SP_RANGE",   "DMA_ALIGN",      "DMA_WINDOW",    "AXI_READ",  "AXI_WRITE", "NO_FINISH",
+    "NONE",     "ILLEGAL_OPCODE", "ILLEGAL_FIELD", "LOOP",     "TOKEN",     "DEADLOCK",
+    "SP_RANGE", "DMA_ALIGN",      "DMA_WINDOW",    "AXI_READ", "AXI_WRITE", "NO_FINISH",
 };
 
 static const char *const err_descs[DLP_NUM_ERRS] = {

@@ -20,7 +20,7 @@
 #include "dlp/ops.h"
 #include "dlp/quant.h"
 
-#define MAX_LOOPS 2
+#define MAX_LOOPS  2
 #define MAX_FAULTS 16
 
 /* Token counters: index by producer/consumer link. */
@@ -176,7 +176,10 @@ void dlp_iss_free(dlp_iss *s)
     free(s);
 }
 
-const dlp_config *dlp_iss_config(const dlp_iss *s) { return &s->cfg; }
+const dlp_config *dlp_iss_config(const dlp_iss *s)
+{
+    return &s->cfg;
+}
 
 uint8_t *dlp_iss_mem(dlp_iss *s, uint32_t addr, size_t len)
 {
@@ -193,7 +196,10 @@ int dlp_iss_add_fault(dlp_iss *s, uint32_t addr, uint32_t len, int reads, int wr
     return 0;
 }
 
-void dlp_iss_clear_faults(dlp_iss *s) { s->nfaults = 0; }
+void dlp_iss_clear_faults(dlp_iss *s)
+{
+    s->nfaults = 0;
+}
 
 uint8_t *dlp_iss_sp_row(dlp_iss *s, uint32_t sp, uint32_t row)
 {
@@ -206,9 +212,15 @@ uint8_t *dlp_iss_sp_row(dlp_iss *s, uint32_t sp, uint32_t row)
     return (uint8_t *)(s->acc + (size_t)row * s->cfg.n);
 }
 
-const int16_t *dlp_iss_lut(const dlp_iss *s) { return s->lut; }
+const int16_t *dlp_iss_lut(const dlp_iss *s)
+{
+    return s->lut;
+}
 
-void dlp_iss_trace(dlp_iss *s, FILE *f) { s->trace = f; }
+void dlp_iss_trace(dlp_iss *s, FILE *f)
+{
+    s->trace = f;
+}
 
 /* ------------------------------------------------------------------ errors */
 /* Record the first error; returns -1 so callers can `return raise(...)`. */
@@ -219,8 +231,7 @@ static int raise_err(dlp_iss *s, uint32_t code, uint32_t index, uint32_t addr)
         s->err_index = index;
         s->err_addr = addr;
         if (s->trace)
-            fprintf(s->trace, "error %s at insn %u addr 0x%08x\n", dlp_err_name(code), index,
-                    addr);
+            fprintf(s->trace, "error %s at insn %u addr 0x%08x\n", dlp_err_name(code), index, addr);
     }
     return -1;
 }
@@ -281,8 +292,7 @@ static int fields_ok(const dlp_iss *s, const dlp_decoded *d)
         const dlp_dma_f *m = &d->u.dma;
         return m->sp <= DLP_SP_ACC && m->x_size && m->y_size && m->z_size;
     }
-    case DLP_OP_GEMM:
-        return d->u.gemm.n_pix && d->u.gemm.n_r1 && d->u.gemm.n_r2;
+    case DLP_OP_GEMM: return d->u.gemm.n_pix && d->u.gemm.n_r1 && d->u.gemm.n_r2;
     case DLP_OP_VEC: {
         const dlp_vec_f *v = &d->u.vec;
         if (v->func < DLP_VF_REQ || v->func > DLP_VF_COPY)
@@ -300,8 +310,7 @@ static int fields_ok(const dlp_iss *s, const dlp_decoded *d)
             return 0;
         return 1;
     }
-    default:
-        return 1;
+    default: return 1;
     }
 }
 
@@ -365,8 +374,7 @@ static int fetch_step(dlp_iss *s)
         s->nloops = 0;
         break;
     }
-    default:
-        return raise_err(s, DLP_ERR_ILLEGAL_OPCODE, i, 0);
+    default: return raise_err(s, DLP_ERR_ILLEGAL_OPCODE, i, 0);
     }
     if (d.opcode == DLP_OP_LOOP || d.opcode == DLP_OP_FINISH)
         s->perf[DLP_PERF_INSNS]++;
@@ -405,8 +413,7 @@ static int exec_dma(dlp_iss *s, const entry_t *e, uint32_t sram, uint32_t dram, 
         for (uint64_t y = 0; y < Y; y++) {
             uint32_t a = (uint32_t)(dram + z * m->z_stride + y * m->y_stride);
             if (axi_fault(s, a, (uint32_t)(X * E), !load))
-                return raise_err(s, load ? DLP_ERR_AXI_READ : DLP_ERR_AXI_WRITE, e->index,
-                                 dram);
+                return raise_err(s, load ? DLP_ERR_AXI_READ : DLP_ERR_AXI_WRITE, e->index, dram);
         }
 
     if (load) {
@@ -497,16 +504,16 @@ static int vec_ranges_ok(const dlp_iss *s, const dlp_vec_f *v, uint32_t src, uin
     case DLP_VF_MUL:
         return last_row(src, n, v->s_src, 1) < A && last_row(src2, n, v->s_src2, 1) < A &&
                last_row(dst, n, v->s_dst, 1) < A &&
-               (uint64_t)v->prm + (v->func == DLP_VF_ADD ? DLP_ADD_PRM_ROWS : DLP_MUL_PRM_ROWS) <= C;
+               (uint64_t)v->prm + (v->func == DLP_VF_ADD ? DLP_ADD_PRM_ROWS : DLP_MUL_PRM_ROWS) <=
+                   C;
     case DLP_VF_LUT:
         return last_row(src, n, v->s_src, 1) < A &&
                last_row(dst, n, v->s_dst, 1) < (v->dst_acc ? C : A);
-    case DLP_VF_LUTLD:
-        return (uint64_t)src + dlp_lut_rows(&s->cfg) <= A;
+    case DLP_VF_LUTLD: return (uint64_t)src + dlp_lut_rows(&s->cfg) <= A;
     case DLP_VF_MAXPOOL:
     case DLP_VF_SUMPOOL: {
-        uint64_t win = (uint64_t)(v->k0 - 1) * (v->imm & 0xFFFFu) +
-                       (uint64_t)(v->k1 - 1) * (v->imm >> 16) + 1;
+        uint64_t win =
+            (uint64_t)(v->k0 - 1) * (v->imm & 0xFFFFu) + (uint64_t)(v->k1 - 1) * (v->imm >> 16) + 1;
         return last_row(src, n, v->s_src, win) < A &&
                last_row(dst, n, v->s_dst, 1) < (v->func == DLP_VF_SUMPOOL ? C : A);
     }
@@ -517,10 +524,8 @@ static int vec_ranges_ok(const dlp_iss *s, const dlp_vec_f *v, uint32_t src, uin
     case DLP_VF_RMAX:
     case DLP_VF_RSUM:
         return last_row(src, n, v->s_src, v->k0) < A && last_row(dst, n, v->s_dst, 1) < C;
-    case DLP_VF_COPY:
-        return last_row(src, n, v->s_src, 1) < A && last_row(dst, n, v->s_dst, 1) < A;
-    default:
-        return 0;
+    case DLP_VF_COPY: return last_row(src, n, v->s_src, 1) < A && last_row(dst, n, v->s_dst, 1) < A;
+    default: return 0;
     }
 }
 
@@ -536,7 +541,7 @@ static int exec_vec(dlp_iss *s, const entry_t *e, uint32_t src, uint32_t src2, u
     if (!vec_ranges_ok(s, v, src, src2, dst))
         return raise_err(s, DLP_ERR_SP_RANGE, e->index, 0);
 
-    /* P(j, l): parameter row j, lane l. */
+        /* P(j, l): parameter row j, lane l. */
 #define P(j, l) acc[(size_t)(v->prm + (j)) * N + (l)]
     int8_t tmp[65536]; /* one SOFTMAX vector: L <= 65535 */
     for (uint32_t i = 0; i < (v->func == DLP_VF_LUTLD ? 1u : v->count); i++) {
@@ -550,12 +555,18 @@ static int exec_vec(dlp_iss *s, const entry_t *e, uint32_t src, uint32_t src2, u
             break;
         case DLP_VF_ADD:
             for (uint32_t l = 0; l < N; l++) {
-                dlp_add_params p = {.a_offset = P(0, l), .a_mult = P(1, l),
-                                    .a_shift = P(2, l), .b_offset = P(3, l),
-                                    .b_mult = P(4, l), .b_shift = P(5, l),
-                                    .out_mult = P(6, l), .out_shift = P(7, l),
-                                    .out_offset = P(8, l), .left_shift = (int32_t)v->k0,
-                                    .lo = v->lo, .hi = v->hi};
+                dlp_add_params p = {.a_offset = P(0, l),
+                                    .a_mult = P(1, l),
+                                    .a_shift = P(2, l),
+                                    .b_offset = P(3, l),
+                                    .b_mult = P(4, l),
+                                    .b_shift = P(5, l),
+                                    .out_mult = P(6, l),
+                                    .out_shift = P(7, l),
+                                    .out_offset = P(8, l),
+                                    .left_shift = (int32_t)v->k0,
+                                    .lo = v->lo,
+                                    .hi = v->hi};
                 act[(size_t)y * N + l] =
                     (int8_t)dlp_add_elem(&p, act[(size_t)x * N + l], act[(size_t)x2 * N + l]);
             }
@@ -563,8 +574,12 @@ static int exec_vec(dlp_iss *s, const entry_t *e, uint32_t src, uint32_t src2, u
             break;
         case DLP_VF_MUL:
             for (uint32_t l = 0; l < N; l++) {
-                dlp_mul_params p = {.a_offset = P(0, l), .b_offset = P(1, l), .mult = P(2, l),
-                                    .shift = P(3, l), .out_offset = P(4, l), .lo = v->lo,
+                dlp_mul_params p = {.a_offset = P(0, l),
+                                    .b_offset = P(1, l),
+                                    .mult = P(2, l),
+                                    .shift = P(3, l),
+                                    .out_offset = P(4, l),
+                                    .lo = v->lo,
                                     .hi = v->hi};
                 act[(size_t)y * N + l] =
                     (int8_t)dlp_mul_elem(&p, act[(size_t)x * N + l], act[(size_t)x2 * N + l]);
@@ -610,8 +625,8 @@ static int exec_vec(dlp_iss *s, const entry_t *e, uint32_t src, uint32_t src2, u
             uint32_t R = v->k0, L = v->k1;
             int8_t *in = act + (size_t)x * N, *out = act + (size_t)y * N;
             memcpy(tmp, in, L); /* the hardware reads every pass before writing */
-            dlp_softmax_row_s8((int)L, tmp, s->lut, (int32_t)v->imm, v->shift, v->zo, v->lo,
-                               v->hi, out);
+            dlp_softmax_row_s8((int)L, tmp, s->lut, (int32_t)v->imm, v->shift, v->zo, v->lo, v->hi,
+                               out);
             for (uint32_t j = L; j < R * N; j++)
                 out[j] = (int8_t)dlp_clamp32(v->zo, v->lo, v->hi);
             written += R;
@@ -643,8 +658,7 @@ static int exec_vec(dlp_iss *s, const entry_t *e, uint32_t src, uint32_t src2, u
             memmove(act + (size_t)y * N, act + (size_t)x * N, N);
             written++;
             break;
-        default:
-            break;
+        default: break;
         }
     }
 #undef P
@@ -658,12 +672,19 @@ static uint32_t *tok_for(dlp_iss *s, uint32_t queue, uint32_t flag, int *which)
 {
     int t = -1;
     switch (queue) {
-    case DLP_Q_LD: t = flag == DLP_F_PUSH_NEXT ? TOK_LC : flag == DLP_F_POP_NEXT ? TOK_CL : -1; break;
-    case DLP_Q_CMP:
-        t = flag == DLP_F_POP_PREV ? TOK_LC : flag == DLP_F_PUSH_PREV ? TOK_CL
-          : flag == DLP_F_PUSH_NEXT ? TOK_CS : flag == DLP_F_POP_NEXT ? TOK_SC : -1;
+    case DLP_Q_LD:
+        t = flag == DLP_F_PUSH_NEXT ? TOK_LC : flag == DLP_F_POP_NEXT ? TOK_CL : -1;
         break;
-    case DLP_Q_ST: t = flag == DLP_F_POP_PREV ? TOK_CS : flag == DLP_F_PUSH_PREV ? TOK_SC : -1; break;
+    case DLP_Q_CMP:
+        t = flag == DLP_F_POP_PREV    ? TOK_LC
+            : flag == DLP_F_PUSH_PREV ? TOK_CL
+            : flag == DLP_F_PUSH_NEXT ? TOK_CS
+            : flag == DLP_F_POP_NEXT  ? TOK_SC
+                                      : -1;
+        break;
+    case DLP_Q_ST:
+        t = flag == DLP_F_POP_PREV ? TOK_CS : flag == DLP_F_PUSH_PREV ? TOK_SC : -1;
+        break;
     default: break;
     }
     *which = t;
@@ -735,9 +756,20 @@ static int exec_entry(dlp_iss *s, const entry_t *e, uint64_t *dur)
     uint32_t base[3] = {0, 0, 0};
     switch (e->d.opcode) {
     case DLP_OP_LOAD:
-    case DLP_OP_STORE: base[0] = e->d.u.dma.sram; base[1] = e->d.u.dma.dram; break;
-    case DLP_OP_GEMM: base[0] = e->d.u.gemm.act; base[1] = e->d.u.gemm.wgt; base[2] = e->d.u.gemm.acc; break;
-    case DLP_OP_VEC: base[0] = e->d.u.vec.src; base[1] = e->d.u.vec.src2; base[2] = e->d.u.vec.dst; break;
+    case DLP_OP_STORE:
+        base[0] = e->d.u.dma.sram;
+        base[1] = e->d.u.dma.dram;
+        break;
+    case DLP_OP_GEMM:
+        base[0] = e->d.u.gemm.act;
+        base[1] = e->d.u.gemm.wgt;
+        base[2] = e->d.u.gemm.acc;
+        break;
+    case DLP_OP_VEC:
+        base[0] = e->d.u.vec.src;
+        base[1] = e->d.u.vec.src2;
+        base[2] = e->d.u.vec.dst;
+        break;
     default: break;
     }
     *dur = 1;
@@ -779,8 +811,7 @@ static int exec_entry(dlp_iss *s, const entry_t *e, uint64_t *dur)
                     *dur += (uint64_t)v->count * (v->func == DLP_VF_ADD ? 2 : 1);
                 break;
             }
-            default:
-                break;
+            default: break;
             }
             if (rc)
                 return rc;
@@ -788,7 +819,8 @@ static int exec_entry(dlp_iss *s, const entry_t *e, uint64_t *dur)
     return 0;
 }
 
-static const int busy_ctr[DLP_NUM_QUEUES] = {DLP_PERF_LD_BUSY, DLP_PERF_GEMM_BUSY, DLP_PERF_ST_BUSY};
+static const int busy_ctr[DLP_NUM_QUEUES] = {DLP_PERF_LD_BUSY, DLP_PERF_GEMM_BUSY,
+                                             DLP_PERF_ST_BUSY};
 static const int stall_ctr[DLP_NUM_QUEUES] = {DLP_PERF_STALL_TOK_LD, DLP_PERF_STALL_TOK_CMP,
                                               DLP_PERF_STALL_TOK_ST};
 
@@ -822,7 +854,10 @@ static int unit_step(dlp_iss *s, int q)
         char buf[200];
         dlp_insn insn = {{0}};
         dlp_encode(&cur.d, &insn);
-        fprintf(s->trace, "%4u %-3s %s%s\n", cur.index, q == 0 ? "LD" : q == 1 ? "CMP" : "ST",
+        fprintf(s->trace, "%4u %-3s %s%s\n", cur.index,
+                q == 0   ? "LD"
+                : q == 1 ? "CMP"
+                         : "ST",
                 cur.nloops ? "(looped) " : "", dlp_disasm(&insn, buf, sizeof buf));
     }
     uint64_t dur = 0;
@@ -929,7 +964,10 @@ static void start_program(dlp_iss *s)
 }
 
 /* ------------------------------------------------------------------ CSRs */
-static uint32_t kib(uint32_t bytes) { return bytes / 1024; }
+static uint32_t kib(uint32_t bytes)
+{
+    return bytes / 1024;
+}
 
 uint32_t dlp_iss_csr_read(dlp_iss *s, uint32_t off)
 {
@@ -1001,8 +1039,8 @@ int dlp_iss_run(dlp_iss *s, uint32_t insn_base, uint32_t insn_count, uint32_t wi
     dlp_iss_csr_write(s, DLP_CSR_INSN_COUNT, insn_count);
     dlp_iss_csr_write(s, DLP_CSR_WIN_BASE, win_base);
     dlp_iss_csr_write(s, DLP_CSR_WIN_LIMIT, win_limit);
-    dlp_iss_csr_write(s, DLP_CSR_CTRL, (s->ctrl & (DLP_CTRL_IRQ_EN_DONE | DLP_CTRL_IRQ_EN_ERR)) |
-                                           DLP_CTRL_START);
+    dlp_iss_csr_write(s, DLP_CSR_CTRL,
+                      (s->ctrl & (DLP_CTRL_IRQ_EN_DONE | DLP_CTRL_IRQ_EN_ERR)) | DLP_CTRL_START);
     return (int)s->err_code;
 }
 

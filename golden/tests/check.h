@@ -10,18 +10,18 @@
 
 static long check_passed, check_failed;
 
-#define CHECK(cond, ...)                                                            \
-    do {                                                                            \
-        if (cond) {                                                                 \
-            check_passed++;                                                         \
-        } else {                                                                    \
-            check_failed++;                                                         \
-            if (check_failed <= 20) {                                               \
-                fprintf(stderr, "%s:%d: FAIL: ", __FILE__, __LINE__);               \
-                fprintf(stderr, __VA_ARGS__);                                       \
-                fprintf(stderr, "\n");                                              \
-            }                                                                       \
-        }                                                                           \
+#define CHECK(cond, ...)                                                                           \
+    do {                                                                                           \
+        if (cond) {                                                                                \
+            check_passed++;                                                                        \
+        } else {                                                                                   \
+            check_failed++;                                                                        \
+            if (check_failed <= 20) {                                                              \
+                fprintf(stderr, "%s:%d: FAIL: ", __FILE__, __LINE__);                              \
+                fprintf(stderr, __VA_ARGS__);                                                      \
+                fprintf(stderr, "\n");                                                             \
+            }                                                                                      \
+        }                                                                                          \
     } while (0)
 
 static inline int check_done(const char *name)

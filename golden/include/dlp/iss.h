@@ -45,16 +45,28 @@ void dlp_config_default(dlp_config *c);
 int dlp_config_check(const dlp_config *c, char *buf, size_t len);
 
 /* Derived sizes. */
-static inline uint32_t dlp_act_rows(const dlp_config *c) { return c->act_bytes / c->n; }
-static inline uint32_t dlp_wgt_rows(const dlp_config *c) { return c->wgt_bytes / c->n; }
-static inline uint32_t dlp_acc_rows(const dlp_config *c) { return c->acc_bytes / (4 * c->n); }
+static inline uint32_t dlp_act_rows(const dlp_config *c)
+{
+    return c->act_bytes / c->n;
+}
+static inline uint32_t dlp_wgt_rows(const dlp_config *c)
+{
+    return c->wgt_bytes / c->n;
+}
+static inline uint32_t dlp_acc_rows(const dlp_config *c)
+{
+    return c->acc_bytes / (4 * c->n);
+}
 /* Bytes of one DMA element (one scratchpad row) of scratchpad sp. */
 static inline uint32_t dlp_elem_bytes(const dlp_config *c, uint32_t sp)
 {
     return sp == DLP_SP_ACC ? 4 * c->n : c->n;
 }
 /* ACT rows holding the 256 int16 LUT entries (LUTLD). */
-static inline uint32_t dlp_lut_rows(const dlp_config *c) { return 512 / c->n; }
+static inline uint32_t dlp_lut_rows(const dlp_config *c)
+{
+    return 512 / c->n;
+}
 
 typedef struct dlp_iss dlp_iss;
 

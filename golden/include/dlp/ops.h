@@ -59,8 +59,14 @@ static inline void dlp_st(void *p, dlp_dtype t, size_t i, int32_t v)
     else
         ((int8_t *)p)[i] = (int8_t)v;
 }
-static inline int32_t dlp_dtype_min(dlp_dtype t) { return t == DLP_U8 ? 0 : -128; }
-static inline int32_t dlp_dtype_max(dlp_dtype t) { return t == DLP_U8 ? 255 : 127; }
+static inline int32_t dlp_dtype_min(dlp_dtype t)
+{
+    return t == DLP_U8 ? 0 : -128;
+}
+static inline int32_t dlp_dtype_max(dlp_dtype t)
+{
+    return t == DLP_U8 ? 255 : 127;
+}
 
 /* Output requantization: y = clamp(zp + mbqm(acc, mult[c], shift[c]), lo, hi), with c the
  * output channel when n > 1, else 0. lo/hi lie inside the range of type. */
@@ -80,12 +86,12 @@ int dlp_requant_prepare(double in_scale, const float *w_scale, int n, double out
 
 /* ---------------------------------------------------------------- convolution */
 typedef struct {
-    int n, h, w, c;            /* input NHWC */
-    int cout, kh, kw;          /* output channels, kernel */
-    int stride_h, stride_w;    /* >= 1 */
+    int n, h, w, c;                 /* input NHWC */
+    int cout, kh, kw;               /* output channels, kernel */
+    int stride_h, stride_w;         /* >= 1 */
     int pad_t, pad_l, pad_b, pad_r; /* >= 0, padded positions are the input zero point */
-    int dil_h, dil_w;          /* >= 1 */
-    int groups;                /* >= 1, divides c and cout; groups == c is depthwise */
+    int dil_h, dil_w;               /* >= 1 */
+    int groups;                     /* >= 1, divides c and cout; groups == c is depthwise */
 } dlp_conv_shape;
 
 /* Output height/width (floor mode). Return DLP_E_SHAPE when not positive. */
@@ -98,9 +104,9 @@ int dlp_conv2d_acc(const dlp_conv_shape *s, const void *x, dlp_dtype xt, int32_t
                    const int32_t *bias, int32_t *acc);
 
 /* Quantized conv (QLinearConv): accumulate as above, then requantize per rq. */
-int dlp_conv2d_q(const dlp_conv_shape *s, const void *x, dlp_dtype xt, int32_t x_zp,
-                 const void *w, dlp_dtype wt, const int32_t *w_zp, int w_zp_n,
-                 const int32_t *bias, const dlp_requant *rq, void *y);
+int dlp_conv2d_q(const dlp_conv_shape *s, const void *x, dlp_dtype xt, int32_t x_zp, const void *w,
+                 dlp_dtype wt, const int32_t *w_zp, int w_zp_n, const int32_t *bias,
+                 const dlp_requant *rq, void *y);
 
 /* ---------------------------------------------------------------- matmul / FC */
 typedef struct {
@@ -119,8 +125,8 @@ int dlp_matmul_acc(const dlp_matmul_shape *s, const void *a, dlp_dtype at, int32
 
 /* QLinearMatMul / fully connected: accumulate, then requantize (rq->n is 1 or n). */
 int dlp_matmul_q(const dlp_matmul_shape *s, const void *a, dlp_dtype at, int32_t a_zp,
-                 const void *b, dlp_dtype bt, const int32_t *b_zp, int b_zp_n,
-                 const int32_t *bias, const dlp_requant *rq, void *y);
+                 const void *b, dlp_dtype bt, const int32_t *b_zp, int b_zp_n, const int32_t *bias,
+                 const dlp_requant *rq, void *y);
 
 /* ---------------------------------------------------------------- requantize / clamp */
 /* y[i] = clamp(rq.zp + mbqm(x[i] + (bias ? bias[c] : 0), mult[c], shift[c]), lo, hi),
@@ -187,25 +193,23 @@ int dlp_avgpool_q(const dlp_pool_shape *s, const void *x, dlp_dtype xt, int32_t 
 
 /* Global average pool over H x W: avgpool_q with the whole plane as window (cnt = h*w;
  * rq_tensor as for dlp_avgpool_q: its mult/shift are ignored). */
-int dlp_global_avgpool_q(int n, int h, int w, int c, const void *x, dlp_dtype xt,
-                         int32_t x_zp, double in_scale, double out_scale,
-                         const dlp_requant *rq_tensor, void *y);
+int dlp_global_avgpool_q(int n, int h, int w, int c, const void *x, dlp_dtype xt, int32_t x_zp,
+                         double in_scale, double out_scale, const dlp_requant *rq_tensor, void *y);
 
 /* ---------------------------------------------------------------- elementwise */
 /* TFLite int8 ADD parameters (left_shift 20), also the VEC ADD parameter block.
  * prepare: zero points and lo/hi in [-128, 255]; dlp_add_q also checks lo/hi against yt
  * and left_shift in [0, 31] (dlp_add_elem clamps left_shift to that range). */
 typedef struct {
-    int32_t a_offset, b_offset;   /* -a_zp, -b_zp */
+    int32_t a_offset, b_offset; /* -a_zp, -b_zp */
     int32_t a_mult, a_shift, b_mult, b_shift;
     int32_t out_mult, out_shift, out_offset;
     int32_t left_shift;
     int32_t lo, hi;
 } dlp_add_params;
 
-int dlp_add_prepare(double a_scale, int32_t a_zp, double b_scale, int32_t b_zp,
-                    double out_scale, int32_t out_zp, int32_t lo, int32_t hi,
-                    dlp_add_params *p);
+int dlp_add_prepare(double a_scale, int32_t a_zp, double b_scale, int32_t b_zp, double out_scale,
+                    int32_t out_zp, int32_t lo, int32_t hi, dlp_add_params *p);
 /* One element of ADD (the VEC ADD lane). */
 int32_t dlp_add_elem(const dlp_add_params *p, int32_t a, int32_t b);
 /* y[i] = add(a[i], b[i]) for count elements (same shape, no broadcast). */
@@ -216,9 +220,8 @@ int dlp_add_q(size_t count, const void *a, dlp_dtype at, const void *b, dlp_dtyp
 typedef struct {
     int32_t a_offset, b_offset, mult, shift, out_offset, lo, hi;
 } dlp_mul_params;
-int dlp_mul_prepare(double a_scale, int32_t a_zp, double b_scale, int32_t b_zp,
-                    double out_scale, int32_t out_zp, int32_t lo, int32_t hi,
-                    dlp_mul_params *p);
+int dlp_mul_prepare(double a_scale, int32_t a_zp, double b_scale, int32_t b_zp, double out_scale,
+                    int32_t out_zp, int32_t lo, int32_t hi, dlp_mul_params *p);
 int32_t dlp_mul_elem(const dlp_mul_params *p, int32_t a, int32_t b);
 int dlp_mul_q(size_t count, const void *a, dlp_dtype at, const void *b, dlp_dtype bt,
               const dlp_mul_params *p, void *y, dlp_dtype yt);
@@ -229,9 +232,9 @@ int dlp_lut_s8(size_t count, const int8_t *x, const int16_t lut[256], int32_t lo
                int8_t *y);
 
 typedef enum {
-    DLP_FN_GELU,    /* x * Phi(x) (erf form, as ONNX Gelu) */
+    DLP_FN_GELU,      /* x * Phi(x) (erf form, as ONNX Gelu) */
     DLP_FN_GELU_TANH, /* tanh approximation */
-    DLP_FN_SILU,    /* x * sigmoid(x) */
+    DLP_FN_SILU,      /* x * sigmoid(x) */
     DLP_FN_SIGMOID,
     DLP_FN_TANH,
     DLP_FN_EXP,
@@ -241,8 +244,8 @@ const char *dlp_fn_name(dlp_fn fn);
 
 /* lut[i] = clamp(round_half_away(f((i - 128 - in_zp) * in_scale) / out_scale) + out_zp,
  * -128, 127) for i in 0..255 (int8 in, int8 out). */
-int dlp_lut_build(dlp_fn fn, double in_scale, int32_t in_zp, double out_scale,
-                  int32_t out_zp, int16_t lut[256]);
+int dlp_lut_build(dlp_fn fn, double in_scale, int32_t in_zp, double out_scale, int32_t out_zp,
+                  int16_t lut[256]);
 
 /* ---------------------------------------------------------------- softmax (integer) */
 /* The softmax exponent table: lut[d] = round(32767 * exp(-d * in_scale)), d = 0..255. */
@@ -287,8 +290,7 @@ uint32_t dlp_lnorm_eps_term(double eps, int len, double in_scale);
  * from zero, clamp to [-128, 127]. gamma/beta may be NULL (1 and 0). eps must be finite
  * and >= 0; len > DLP_LNORM_MAX_LEN is DLP_E_SHAPE. */
 int dlp_layernorm_q(int rows, int len, const int8_t *x, double in_scale, const float *gamma,
-                    const float *beta, double eps, double out_scale, int32_t out_zp,
-                    int8_t *y);
+                    const float *beta, double eps, double out_scale, int32_t out_zp, int8_t *y);
 
 /* ---------------------------------------------------------------- attention */
 /* Scaled dot-product attention for one head, composed from the ops above:
@@ -304,11 +306,13 @@ typedef struct {
     int sq, sk, d;
     double q_scale, k_scale, v_scale;
     int32_t q_zp, k_zp, v_zp;
-    double s_scale; int32_t s_zp; /* scores after scaling by 1/sqrt(d) */
-    double o_scale; int32_t o_zp;
+    double s_scale;
+    int32_t s_zp; /* scores after scaling by 1/sqrt(d) */
+    double o_scale;
+    int32_t o_zp;
 } dlp_attention_shape;
-int dlp_attention_q(const dlp_attention_shape *s, const int8_t *q, const int8_t *k,
-                    const int8_t *v, const uint8_t *mask, int8_t *o);
+int dlp_attention_q(const dlp_attention_shape *s, const int8_t *q, const int8_t *k, const int8_t *v,
+                    const uint8_t *mask, int8_t *o);
 
 #ifdef __cplusplus
 }

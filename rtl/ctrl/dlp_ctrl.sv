@@ -1,0 +1,704 @@
+// dlp_ctrl - DLP control: instruction fetch, dispatch with the dispatch-time checks, LOOP
+// prefixes, the LD/CMP/ST queues, dependency tokens, completion / error / deadlock
+// detection and the performance counters (docs/ARCHITECTURE.md sections 4, 5, 7, 8).
+//
+// Structure: dlp_ctrl_fetch prefetches instructions over AXI4 (AR/R); the dispatch stage
+// here decodes the oldest one, checks it in the spec's order (opcode, LOOP structure,
+// token flags, fields; SYNC's queue before its flags), absorbs LOOP prefixes and
+// appends the instruction with its normalised loop counts to its queue (dlp_ctrl_fifo,
+// QueueDepth entries). One dlp_ctrl_issue per queue starts the head when its token pops
+// succeed (the entry leaves the queue then), hands the unit one repetition at a time
+// and pushes the tokens after the last one. The CMP stage drives the matrix unit (GEMM)
+// or the vector unit (VEC), one instruction at a time. SYNC runs in its stage without a
+// unit.
+//
+// Control from dlp_csr: start_i (pulse, only while !busy_o; the START-time program-range
+// checks are made here), soft_reset_i (pulse). Status: busy_o, done_o, error_o levels,
+// done_evt_o / err_evt_o one-cycle pulses for IRQ_STATUS. After an error or a soft reset
+// the block stops fetch and issue and waits until every unit holding a command has
+// answered and no fetch burst is outstanding before it goes idle.
+//
+// Unit ports follow rtl/README.md (one repetition per command; the unused slot 2 of
+// LOAD/STORE is 0). Perf event inputs count while busy: ev_mxu_row_i (one row through
+// the array: MACS += N*N), ev_rd_bytes_i / ev_wr_bytes_i (bytes this cycle; zero-extend
+// the DMA's 8-bit counts), ev_vec_rows_i (rows written this cycle), and the stall levels
+// ev_stall_rd_i / ev_stall_wr_i / ev_stall_wgt_i. The busy counters come from the issue
+// stages (a unit holds a command), the token-stall counters from the queue heads, and
+// STALL_FETCH counts cycles a queue is empty while the prefetcher waits for memory.
+//
+// Timing: one instruction dispatched per cycle; a unit gets its next repetition the cycle
+// after its done_i; an instruction starts the cycle after it reaches its queue head.
+// FetchDepth instructions are buffered or in flight (AXI latency hiding).
+`default_nettype none
+
+module dlp_ctrl #(
+  parameter int N          = 16,
+  parameter int AxiDataW   = 128,
+  parameter int QueueDepth = 8,
+  parameter int TokenBits  = 8,
+  parameter int FetchDepth = 4     // instructions buffered or in flight in the prefetcher
+) (
+  input  wire logic                clk_i,
+  input  wire logic                rst_ni,
+  // from / to dlp_csr
+  input  wire logic                start_i,
+  input  wire logic                soft_reset_i,
+  input  wire logic [31:0]         insn_base_i,
+  input  wire logic [31:0]         insn_count_i,
+  input  wire logic [31:0]         win_base_i,
+  input  wire logic [31:0]         win_limit_i,
+  output      logic                busy_o,
+  output      logic                done_o,
+  output      logic                error_o,
+  output      logic                done_evt_o,
+  output      logic                err_evt_o,
+  output      logic [3:0]          err_code_o,
+  output      logic [31:0]         err_index_o,
+  output      logic [31:0]         err_addr_o,
+  input  wire logic [4:0]          perf_sel_i,
+  output      logic [63:0]         perf_val_o,
+  // AXI4 read master (instruction fetch)
+  output      logic                m_axi_arvalid_o,
+  input  wire logic                m_axi_arready_i,
+  output      logic [31:0]         m_axi_araddr_o,
+  output      logic [7:0]          m_axi_arlen_o,
+  output      logic [2:0]          m_axi_arsize_o,
+  output      logic [1:0]          m_axi_arburst_o,
+  input  wire logic                m_axi_rvalid_i,
+  output      logic                m_axi_rready_o,
+  input  wire logic [AxiDataW-1:0] m_axi_rdata_i,
+  input  wire logic [1:0]          m_axi_rresp_i,
+  input  wire logic                m_axi_rlast_i,
+  // load unit (LOAD)
+  output      logic                ld_cmd_valid_o,
+  input  wire logic                ld_cmd_ready_i,
+  output      logic [255:0]        ld_cmd_insn_o,
+  output      logic [31:0]         ld_cmd_slot0_o,
+  output      logic [31:0]         ld_cmd_slot1_o,
+  output      logic [31:0]         ld_cmd_slot2_o,
+  input  wire logic                ld_done_i,
+  input  wire logic                ld_err_i,
+  input  wire logic [3:0]          ld_err_code_i,
+  input  wire logic [31:0]         ld_err_addr_i,
+  // matrix unit (GEMM)
+  output      logic                mxu_cmd_valid_o,
+  input  wire logic                mxu_cmd_ready_i,
+  output      logic [255:0]        mxu_cmd_insn_o,
+  output      logic [31:0]         mxu_cmd_slot0_o,
+  output      logic [31:0]         mxu_cmd_slot1_o,
+  output      logic [31:0]         mxu_cmd_slot2_o,
+  input  wire logic                mxu_done_i,
+  input  wire logic                mxu_err_i,
+  input  wire logic [3:0]          mxu_err_code_i,
+  input  wire logic [31:0]         mxu_err_addr_i,
+  // vector unit (VEC)
+  output      logic                vpu_cmd_valid_o,
+  input  wire logic                vpu_cmd_ready_i,
+  output      logic [255:0]        vpu_cmd_insn_o,
+  output      logic [31:0]         vpu_cmd_slot0_o,
+  output      logic [31:0]         vpu_cmd_slot1_o,
+  output      logic [31:0]         vpu_cmd_slot2_o,
+  input  wire logic                vpu_done_i,
+  input  wire logic                vpu_err_i,
+  input  wire logic [3:0]          vpu_err_code_i,
+  input  wire logic [31:0]         vpu_err_addr_i,
+  // store unit (STORE)
+  output      logic                st_cmd_valid_o,
+  input  wire logic                st_cmd_ready_i,
+  output      logic [255:0]        st_cmd_insn_o,
+  output      logic [31:0]         st_cmd_slot0_o,
+  output      logic [31:0]         st_cmd_slot1_o,
+  output      logic [31:0]         st_cmd_slot2_o,
+  input  wire logic                st_done_i,
+  input  wire logic                st_err_i,
+  input  wire logic [3:0]          st_err_code_i,
+  input  wire logic [31:0]         st_err_addr_i,
+  // performance events
+  input  wire logic                ev_mxu_row_i,
+  input  wire logic [15:0]         ev_rd_bytes_i,
+  input  wire logic [15:0]         ev_wr_bytes_i,
+  input  wire logic [3:0]          ev_vec_rows_i,
+  input  wire logic                ev_stall_rd_i,
+  input  wire logic                ev_stall_wr_i,
+  input  wire logic                ev_stall_wgt_i
+);
+
+  localparam int EntryW = 512;
+  localparam int NumPerf = 20;
+  localparam logic [TokenBits-1:0] TokMax = '1;
+  localparam int QCntW = $clog2(QueueDepth + 1);
+
+  // ------------------------------------------------------------------ run state
+  typedef enum logic [1:0] {SIdle, SRun, SDrain, SReset} state_e;
+  state_e state_q, state_d;
+
+  logic        done_q, done_d, error_q, error_d;
+  logic [3:0]  ecode_q, ecode_d;
+  logic [31:0] eindex_q, eindex_d, eaddr_q, eaddr_d;
+  logic [31:0] pc_q, pc_d;
+  logic        fin_q, fin_d;
+  logic [31:0] fin_idx_q, fin_idx_d;
+  logic [1:0]  nloops_q, nloops_d;
+  logic [31:0]  lcnt_q, lcnt_d;     // two LOOP counts, 16 bits each
+  logic [191:0] linc_q, linc_d;     // two LOOPs x three 32-bit increments
+  logic [4*TokenBits-1:0] tok_q, tok_d;
+  logic [64*NumPerf-1:0] perf_q, perf_d;
+
+  localparam int TokLC = 0, TokCL = 1, TokCS = 2, TokSC = 3;
+
+  // ------------------------------------------------------------------ fetch
+  logic         f_start, f_stop, f_head_valid, f_head_err, f_pop, f_idle, f_waiting;
+  logic [255:0] f_insn;
+
+  dlp_ctrl_fetch #(.AxiDataW(AxiDataW), .BufInsns(FetchDepth)) u_fetch (
+    .clk_i           (clk_i),
+    .rst_ni          (rst_ni),
+    .start_i         (f_start),
+    .stop_i          (f_stop),
+    .base_i          (insn_base_i),
+    .count_i         (insn_count_i),
+    .head_valid_o    (f_head_valid),
+    .head_insn_o     (f_insn),
+    .head_err_o      (f_head_err),
+    .pop_i           (f_pop),
+    .idle_o          (f_idle),
+    .waiting_o       (f_waiting),
+    .m_axi_arvalid_o (m_axi_arvalid_o),
+    .m_axi_arready_i (m_axi_arready_i),
+    .m_axi_araddr_o  (m_axi_araddr_o),
+    .m_axi_arlen_o   (m_axi_arlen_o),
+    .m_axi_arsize_o  (m_axi_arsize_o),
+    .m_axi_arburst_o (m_axi_arburst_o),
+    .m_axi_rvalid_i  (m_axi_rvalid_i),
+    .m_axi_rready_o  (m_axi_rready_o),
+    .m_axi_rdata_i   (m_axi_rdata_i),
+    .m_axi_rresp_i   (m_axi_rresp_i),
+    .m_axi_rlast_i   (m_axi_rlast_i)
+  );
+
+  // ------------------------------------------------------------------ dispatch checks
+  logic [7:0]  d_op;
+  logic [3:0]  d_flags;
+  logic [1:0]  d_queue;
+  logic        d_is_q_insn;    // SYNC/LOAD/STORE/GEMM/VEC
+  logic        d_err;
+  logic [3:0]  d_code;
+  logic        vec_fields_ok, dma_fields_ok, gemm_fields_ok, fields_ok, flags_ok;
+
+  logic [7:0]  v_func;
+  logic [15:0] v_count, v_k0, v_k1;
+  logic signed [7:0] v_lo, v_hi;
+  logic        v_clamp, v_vecop;
+
+  always_comb begin
+    d_op    = f_insn[dlp_pkg::FOpcode +: 8];
+    d_flags = f_insn[11:8];
+    v_func  = f_insn[dlp_pkg::FVecFunc +: 8];
+    v_count = f_insn[dlp_pkg::FVecCount +: 16];
+    v_k0    = f_insn[dlp_pkg::FVecK0 +: 16];
+    v_k1    = f_insn[dlp_pkg::FVecK1 +: 16];
+    v_lo    = f_insn[dlp_pkg::FVecLo +: 8];
+    v_hi    = f_insn[dlp_pkg::FVecHi +: 8];
+
+    unique case (d_op)
+      dlp_pkg::OpLoad:                 d_queue = 2'd0;
+      dlp_pkg::OpGemm, dlp_pkg::OpVec: d_queue = 2'd1;
+      dlp_pkg::OpStore:                d_queue = 2'd2;
+      default:                         d_queue = f_insn[dlp_pkg::FSyncQueue +: 2];
+    endcase
+    d_is_q_insn = (d_op == dlp_pkg::OpSync) || (d_op == dlp_pkg::OpLoad) ||
+                  (d_op == dlp_pkg::OpStore) || (d_op == dlp_pkg::OpGemm) ||
+                  (d_op == dlp_pkg::OpVec);
+
+    // d_flags: [0] pop_prev [1] pop_next [2] push_prev [3] push_next
+    flags_ok = !((d_queue == 2'd0) && (d_flags[0] || d_flags[2])) &&
+               !((d_queue == 2'd2) && (d_flags[1] || d_flags[3]));
+
+    dma_fields_ok = (f_insn[dlp_pkg::FDmaSp +: 2] != 2'd3) &&
+                    (f_insn[dlp_pkg::FDmaXSize +: 16] != '0) &&
+                    (f_insn[dlp_pkg::FDmaYSize +: 16] != '0) &&
+                    (f_insn[dlp_pkg::FDmaZSize +: 16] != '0);
+    gemm_fields_ok = (f_insn[dlp_pkg::FGemmNPix +: 16] != '0) &&
+                     (f_insn[dlp_pkg::FGemmNR1 +: 16] != '0) &&
+                     (f_insn[dlp_pkg::FGemmNR2 +: 16] != '0);
+
+    v_clamp = (v_func == dlp_pkg::VfReq) || (v_func == dlp_pkg::VfAdd) ||
+              (v_func == dlp_pkg::VfMul) || (v_func == dlp_pkg::VfSoftmax) ||
+              ((v_func == dlp_pkg::VfLut) && !f_insn[dlp_pkg::FVecDstAcc]);
+    v_vecop = (v_func == dlp_pkg::VfSoftmax) || (v_func == dlp_pkg::VfLnorm) ||
+              (v_func == dlp_pkg::VfRmax) || (v_func == dlp_pkg::VfRsum);
+    vec_fields_ok = 1'b1;
+    if (v_func < dlp_pkg::VfReq || v_func > dlp_pkg::VfCopy) vec_fields_ok = 1'b0;
+    if (v_func != dlp_pkg::VfLutld && v_count == '0) vec_fields_ok = 1'b0;
+    if (v_clamp && (v_lo > v_hi)) vec_fields_ok = 1'b0;
+    if (v_func == dlp_pkg::VfAdd && v_k0 > 16'd31) vec_fields_ok = 1'b0;
+    if ((v_func == dlp_pkg::VfMaxpool || v_func == dlp_pkg::VfSumpool) &&
+        (v_k0 == '0 || v_k1 == '0))
+      vec_fields_ok = 1'b0;
+    if (v_vecop && (v_k0 == '0 || v_k1 == '0 || 32'(v_k1) > 32'(v_k0) * N))
+      vec_fields_ok = 1'b0;
+
+    unique case (d_op)
+      dlp_pkg::OpLoad, dlp_pkg::OpStore: fields_ok = dma_fields_ok;
+      dlp_pkg::OpGemm:          fields_ok = gemm_fields_ok;
+      dlp_pkg::OpVec:           fields_ok = vec_fields_ok;
+      default:         fields_ok = 1'b1;
+    endcase
+
+    // The first failing check, in the spec's order.
+    d_err  = 1'b1;
+    d_code = dlp_pkg::ErrNone;
+    if (d_op == dlp_pkg::OpLoop) begin
+      if (nloops_q == 2'd2 || f_insn[dlp_pkg::FLoopCount +: 16] == '0) d_code = dlp_pkg::ErrLoop;
+      else if (d_flags != '0)                                  d_code = dlp_pkg::ErrToken;
+      else                                                     d_err = 1'b0;
+    end else if (d_op == dlp_pkg::OpFinish) begin
+      if (nloops_q != '0)        d_code = dlp_pkg::ErrLoop;
+      else if (d_flags != '0)    d_code = dlp_pkg::ErrToken;
+      else                       d_err = 1'b0;
+    end else if (d_is_q_insn) begin
+      if (d_op == dlp_pkg::OpSync && nloops_q != '0)      d_code = dlp_pkg::ErrLoop;
+      else if (d_op == dlp_pkg::OpSync && d_queue == 2'd3) d_code = dlp_pkg::ErrIllegalField;
+      else if (!flags_ok)                         d_code = dlp_pkg::ErrToken;
+      else if (!fields_ok)                        d_code = dlp_pkg::ErrIllegalField;
+      else                                        d_err = 1'b0;
+    end else begin
+      d_code = dlp_pkg::ErrIllegalOpcode;
+    end
+  end
+
+  // ------------------------------------------------------------------ queues
+  logic [2:0]             q_push, q_pop, q_empty, q_full;
+  logic [EntryW-1:0]      q_wdata;
+  logic [3*EntryW-1:0]    q_head;
+  logic [3*QCntW-1:0]     q_count;
+  logic                   q_flush;
+
+  // Entry: {index, c_out, c_in, inc_out, inc_in, insn}; see dlp_ctrl_issue.
+  always_comb begin
+    logic [15:0] c_out, c_in;
+    logic [95:0] i_out, i_in;
+    c_out = 16'd1;
+    c_in  = 16'd1;
+    i_out = '0;
+    i_in  = '0;
+    if (nloops_q != '0) begin
+      c_out = lcnt_q[0*16 +: 16];
+      i_out = linc_q[0*96 +: 96];
+    end
+    if (nloops_q == 2'd2) begin
+      c_in = lcnt_q[1*16 +: 16];
+      i_in = linc_q[1*96 +: 96];
+    end
+    q_wdata = {pc_q, c_out, c_in, i_out, i_in, f_insn};
+  end
+
+  for (genvar q = 0; q < 3; q++) begin : g_queue
+    dlp_ctrl_fifo #(.Width(EntryW), .Depth(QueueDepth)) u_q (
+      .clk_i   (clk_i),
+      .rst_ni  (rst_ni),
+      .flush_i (q_flush),
+      .push_i  (q_push[q]),
+      .wdata_i (q_wdata),
+      .pop_i   (q_pop[q]),
+      .rdata_o (q_head[q*EntryW +: EntryW]),
+      .empty_o (q_empty[q]),
+      .full_o  (q_full[q]),
+      .count_o (q_count[q*QCntW +: QCntW])
+    );
+  end
+
+  // ------------------------------------------------------------------ tokens
+  // Counter per link: LC (LD->CMP), CL (CMP->LD), CS (CMP->ST), SC (ST->CMP).
+  logic [11:0] h_flags;
+  logic [11:0] p_flags;
+  logic [2:0]  pops_ok, pushes_ok, is_start, is_push;
+  logic [3:0]  tok_nz, tok_lt;
+  logic [3:0]  tok_inc, tok_dec;
+
+  always_comb begin
+    for (int t = 0; t < 4; t++) begin
+      tok_nz[t] = tok_q[t*TokenBits +: TokenBits] != '0;
+      tok_lt[t] = tok_q[t*TokenBits +: TokenBits] != TokMax;
+    end
+    for (int q = 0; q < 3; q++) h_flags[q*4 +: 4] = q_head[(q)*EntryW + 8 +: 4];
+    // flags [0] pop_prev [1] pop_next [2] push_prev [3] push_next
+    pops_ok[0]   = !h_flags[(0)*4 + 1] || tok_nz[TokCL];
+    pops_ok[1]   = (!h_flags[(1)*4 + 0] || tok_nz[TokLC]) && (!h_flags[(1)*4 + 1] || tok_nz[TokSC]);
+    pops_ok[2]   = !h_flags[(2)*4 + 0] || tok_nz[TokCS];
+    pushes_ok[0] = !p_flags[(0)*4 + 3] || tok_lt[TokLC];
+    pushes_ok[1] = (!p_flags[(1)*4 + 2] || tok_lt[TokCL]) && (!p_flags[(1)*4 + 3] || tok_lt[TokCS]);
+    pushes_ok[2] = !p_flags[(2)*4 + 2] || tok_lt[TokSC];
+  end
+
+  always_comb begin
+    tok_dec[TokCL] = is_start[0] && h_flags[(0)*4 + 1];
+    tok_dec[TokLC] = is_start[1] && h_flags[(1)*4 + 0];
+    tok_dec[TokSC] = is_start[1] && h_flags[(1)*4 + 1];
+    tok_dec[TokCS] = is_start[2] && h_flags[(2)*4 + 0];
+    tok_inc[TokLC] = is_push[0] && p_flags[(0)*4 + 3];
+    tok_inc[TokCL] = is_push[1] && p_flags[(1)*4 + 2];
+    tok_inc[TokCS] = is_push[1] && p_flags[(1)*4 + 3];
+    tok_inc[TokSC] = is_push[2] && p_flags[(2)*4 + 2];
+  end
+
+  // ------------------------------------------------------------------ issue stages
+  logic        iss_stop;
+  logic [2:0]  s_idle, s_exec, s_pushw, s_move, s_done, s_err;
+  logic [95:0] s_index;
+  logic [11:0] s_code;
+  logic [95:0] s_addr;
+  logic [2:0]  c_valid, c_ready, u_done, u_err;
+  logic [767:0] c_insn;
+  logic [95:0] c_s0;
+  logic [95:0] c_s1;
+  logic [95:0] c_s2;
+  logic [11:0] u_code;
+  logic [95:0] u_addr;
+  logic        cmp_gemm;
+
+  assign cmp_gemm = (c_insn[(1)*256 + 0 +: 8] == dlp_pkg::OpGemm);
+  assign c_ready  = {st_cmd_ready_i, cmp_gemm ? mxu_cmd_ready_i : vpu_cmd_ready_i,
+                     ld_cmd_ready_i};
+  assign u_done   = {st_done_i, mxu_done_i | vpu_done_i, ld_done_i};
+  assign u_err    = {st_err_i, mxu_done_i ? mxu_err_i : vpu_err_i, ld_err_i};
+  assign u_code[0*4 +: 4] = ld_err_code_i;
+  assign u_code[1*4 +: 4] = mxu_done_i ? mxu_err_code_i : vpu_err_code_i;
+  assign u_code[2*4 +: 4] = st_err_code_i;
+  assign u_addr[0*32 +: 32] = ld_err_addr_i;
+  assign u_addr[1*32 +: 32] = mxu_done_i ? mxu_err_addr_i : vpu_err_addr_i;
+  assign u_addr[2*32 +: 32] = st_err_addr_i;
+
+  for (genvar q = 0; q < 3; q++) begin : g_issue
+    dlp_ctrl_issue #(.EntryW(EntryW)) u_issue (
+      .clk_i        (clk_i),
+      .rst_ni       (rst_ni),
+      .stop_i       (iss_stop),
+      .head_valid_i (!q_empty[q]),
+      .head_i       (q_head[q*EntryW +: EntryW]),
+      .pops_ok_i    (pops_ok[q]),
+      .start_o      (is_start[q]),
+      .held_flags_o (p_flags[q*4 +: 4]),
+      .pushes_ok_i  (pushes_ok[q]),
+      .push_o       (is_push[q]),
+      .cmd_valid_o  (c_valid[q]),
+      .cmd_ready_i  (c_ready[q]),
+      .cmd_insn_o   (c_insn[q*256 +: 256]),
+      .cmd_slot0_o  (c_s0[q*32 +: 32]),
+      .cmd_slot1_o  (c_s1[q*32 +: 32]),
+      .cmd_slot2_o  (c_s2[q*32 +: 32]),
+      .done_i       (u_done[q]),
+      .err_i        (u_err[q]),
+      .err_code_i   (u_code[q*4 +: 4]),
+      .err_addr_i   (u_addr[q*32 +: 32]),
+      .idle_o       (s_idle[q]),
+      .exec_o       (s_exec[q]),
+      .push_wait_o  (s_pushw[q]),
+      .can_move_o   (s_move[q]),
+      .held_index_o (s_index[q*32 +: 32]),
+      .insn_done_o  (s_done[q]),
+      .err_o        (s_err[q]),
+      .err_code_o   (s_code[q*4 +: 4]),
+      .err_addr_o   (s_addr[q*32 +: 32])
+    );
+  end
+  assign q_pop = is_start;
+
+  assign ld_cmd_valid_o  = c_valid[0];
+  assign ld_cmd_insn_o   = c_insn[0*256 +: 256];
+  assign ld_cmd_slot0_o  = c_s0[0*32 +: 32];
+  assign ld_cmd_slot1_o  = c_s1[0*32 +: 32];
+  assign ld_cmd_slot2_o  = c_s2[0*32 +: 32];
+  assign mxu_cmd_valid_o = c_valid[1] && cmp_gemm;
+  assign mxu_cmd_insn_o  = c_insn[1*256 +: 256];
+  assign mxu_cmd_slot0_o = c_s0[1*32 +: 32];
+  assign mxu_cmd_slot1_o = c_s1[1*32 +: 32];
+  assign mxu_cmd_slot2_o = c_s2[1*32 +: 32];
+  assign vpu_cmd_valid_o = c_valid[1] && !cmp_gemm;
+  assign vpu_cmd_insn_o  = c_insn[1*256 +: 256];
+  assign vpu_cmd_slot0_o = c_s0[1*32 +: 32];
+  assign vpu_cmd_slot1_o = c_s1[1*32 +: 32];
+  assign vpu_cmd_slot2_o = c_s2[1*32 +: 32];
+  assign st_cmd_valid_o  = c_valid[2];
+  assign st_cmd_insn_o   = c_insn[2*256 +: 256];
+  assign st_cmd_slot0_o  = c_s0[2*32 +: 32];
+  assign st_cmd_slot1_o  = c_s1[2*32 +: 32];
+  assign st_cmd_slot2_o  = c_s2[2*32 +: 32];
+
+  // ------------------------------------------------------------------ control
+  logic        running, err_pend_q, err_pend_d;
+  logic [40:0] prog_end;
+  logic        win_ok;
+  logic        fetch_stopped, all_idle, none_move, deadlock, prog_done;
+  logic [31:0] blk_idx;
+  logic [2:0]  dispatch_insns;
+
+  assign running  = (state_q == SRun) && !err_pend_q;
+  assign all_idle = &s_idle;
+  assign none_move = !(|s_move) && !(|s_exec);
+  assign prog_end = {9'd0, insn_base_i} + {4'd0, insn_count_i, 5'd0};
+  assign win_ok   = (insn_base_i >= win_base_i) && (prog_end > {9'd0, insn_base_i}) &&
+                    (prog_end - 41'd1 <= {9'd0, win_limit_i});
+
+  always_comb begin
+    blk_idx = '1;
+    for (int q = 0; q < 3; q++) begin
+      if (!q_empty[q] && q_head[q*EntryW + 480 +: 32] < blk_idx)
+        blk_idx = q_head[q*EntryW + 480 +: 32];
+      if (s_pushw[q] && s_index[q*32 +: 32] < blk_idx) blk_idx = s_index[q*32 +: 32];
+    end
+  end
+
+  always_comb begin
+    state_d   = state_q;
+    done_d    = done_q;
+    error_d   = error_q;
+    ecode_d   = ecode_q;
+    eindex_d  = eindex_q;
+    eaddr_d   = eaddr_q;
+    pc_d      = pc_q;
+    fin_d     = fin_q;
+    fin_idx_d = fin_idx_q;
+    nloops_d  = nloops_q;
+    lcnt_d    = lcnt_q;
+    linc_d    = linc_q;
+    err_pend_d = err_pend_q;
+    f_start   = 1'b0;
+    f_pop     = 1'b0;
+    q_push    = '0;
+    q_flush   = 1'b0;
+    done_evt_o = 1'b0;
+    err_evt_o  = 1'b0;
+    dispatch_insns = '0;
+    fetch_stopped = 1'b0;
+    deadlock  = 1'b0;
+    prog_done = 1'b0;
+    for (int t = 0; t < 4; t++)
+      tok_d[t*TokenBits +: TokenBits] = tok_q[t*TokenBits +: TokenBits] +
+                                        TokenBits'(tok_inc[t]) - TokenBits'(tok_dec[t]);
+
+    // Errors are recorded only while running without a pending error, so the first one is
+    // kept; in one cycle a unit error wins over dispatch's, the LD stage's over the others.
+    if (running) begin
+      // dispatch
+      if (!fin_q) begin
+        if (pc_q == insn_count_i) begin
+          err_pend_d = 1'b1;
+          ecode_d    = dlp_pkg::ErrNoFinish;
+          eindex_d   = insn_count_i;
+          eaddr_d    = '0;
+        end else if (f_head_valid) begin
+          if (f_head_err) begin
+            err_pend_d = 1'b1;
+            ecode_d    = dlp_pkg::ErrAxiRead;
+            eindex_d   = pc_q;
+            eaddr_d    = insn_base_i + {pc_q[26:0], 5'd0};
+          end else if (d_err) begin
+            err_pend_d = 1'b1;
+            ecode_d    = d_code;
+            eindex_d   = pc_q;
+            eaddr_d    = '0;
+          end else if (d_op == dlp_pkg::OpLoop) begin
+            f_pop    = 1'b1;
+            pc_d     = pc_q + 1'b1;
+            nloops_d = nloops_q + 1'b1;
+            lcnt_d[(nloops_q[0])*16 +: 16] = f_insn[dlp_pkg::FLoopCount +: 16];
+            linc_d[(nloops_q[0])*96 +: 96] = {f_insn[dlp_pkg::FLoopInc2 +: 32],
+                                              f_insn[dlp_pkg::FLoopInc1 +: 32],
+                                              f_insn[dlp_pkg::FLoopInc0 +: 32]};
+            dispatch_insns = 3'd1;
+          end else if (d_op == dlp_pkg::OpFinish) begin
+            f_pop     = 1'b1;
+            pc_d      = pc_q + 1'b1;
+            fin_d     = 1'b1;
+            fin_idx_d = pc_q;
+            dispatch_insns = 3'd1;
+          end else if (!q_full[d_queue]) begin
+            f_pop    = 1'b1;
+            pc_d     = pc_q + 1'b1;
+            nloops_d = '0;
+            q_push[d_queue] = 1'b1;
+          end else begin
+            fetch_stopped = 1'b1;   // next queue full
+          end
+        end
+      end else begin
+        fetch_stopped = 1'b1;       // FINISH reached
+      end
+
+      for (int q = 2; q >= 0; q--) begin
+        if (s_err[q]) begin
+          err_pend_d = 1'b1;
+          ecode_d    = s_code[q*4 +: 4];
+          eindex_d   = s_index[q*32 +: 32];
+          eaddr_d    = s_addr[q*32 +: 32];
+        end
+      end
+
+      // completion and deadlock (only when nothing else happened this cycle)
+      if (!err_pend_d) begin
+        if (fin_q && (&q_empty) && all_idle) begin
+          if (f_idle) begin
+            prog_done = 1'b1;
+            if (tok_q != '0) begin
+              err_pend_d = 1'b1;
+              ecode_d    = dlp_pkg::ErrToken;
+              eindex_d   = fin_idx_q;
+              eaddr_d    = '0;
+            end else begin
+              state_d    = SIdle;
+              done_d     = 1'b1;
+              done_evt_o = 1'b1;
+            end
+          end
+        end else if (fetch_stopped && none_move) begin
+          deadlock   = 1'b1;
+          err_pend_d = 1'b1;
+          ecode_d    = dlp_pkg::ErrDeadlock;
+          eindex_d   = blk_idx;
+          eaddr_d    = '0;
+        end
+      end
+    end
+
+    // Error drain: wait for units holding commands and for outstanding fetch bursts.
+    if ((state_q == SRun && err_pend_q) || state_q == SDrain) begin
+      if (all_idle && f_idle) begin
+        state_d    = SIdle;
+        error_d    = 1'b1;
+        err_evt_o  = 1'b1;
+        err_pend_d = 1'b0;
+      end
+    end
+
+    if (state_q == SReset && all_idle && f_idle) begin
+      state_d = SIdle;
+      q_flush = 1'b1;
+      for (int t = 0; t < 4; t++) tok_d[t*TokenBits +: TokenBits] = '0;
+    end
+
+    if (soft_reset_i) begin
+      state_d    = SReset;
+      done_d     = 1'b0;
+      error_d    = 1'b0;
+      ecode_d    = dlp_pkg::ErrNone;
+      eindex_d   = '0;
+      eaddr_d    = '0;
+      err_pend_d = 1'b0;
+    end else if (start_i && state_q == SIdle) begin
+      done_d     = 1'b0;
+      error_d    = 1'b0;
+      eindex_d   = '0;
+      eaddr_d    = '0;
+      ecode_d    = dlp_pkg::ErrNone;
+      pc_d       = '0;
+      fin_d      = 1'b0;
+      nloops_d   = '0;
+      q_flush    = 1'b1;
+      for (int t = 0; t < 4; t++) tok_d[t*TokenBits +: TokenBits] = '0;
+      if (insn_base_i[4:0] != '0) begin
+        state_d  = SDrain;
+        ecode_d  = dlp_pkg::ErrDmaAlign;
+        eindex_d = '1;
+        eaddr_d  = insn_base_i;
+      end else if (insn_count_i == '0) begin
+        state_d  = SDrain;
+        ecode_d  = dlp_pkg::ErrNoFinish;
+      end else if (!win_ok) begin
+        state_d  = SDrain;
+        ecode_d  = dlp_pkg::ErrDmaWindow;
+        eindex_d = '1;
+        eaddr_d  = insn_base_i;
+      end else begin
+        state_d = SRun;
+        f_start = 1'b1;
+      end
+    end
+  end
+
+  assign iss_stop = (state_q != SRun) || err_pend_q;
+  assign f_stop   = (state_q != SRun) || err_pend_q || fin_q;
+
+  // ------------------------------------------------------------------ counters
+  logic busy;
+  assign busy = (state_q == SRun) || (state_q == SDrain);
+
+  always_comb begin
+    perf_d = perf_q;
+    if (busy) begin
+      // Instructions completing while an error drains are not counted (as in the ISS).
+      perf_d[0*64 +: 64]  = perf_q[0*64 +: 64] + 64'(dispatch_insns) +
+                   (running ? 64'(s_done[0]) + 64'(s_done[1]) + 64'(s_done[2]) : 64'd0);
+      perf_d[1*64 +: 64]  = perf_q[1*64 +: 64] + (ev_mxu_row_i ? 64'(N * N) : 64'd0);
+      perf_d[2*64 +: 64]  = perf_q[2*64 +: 64] + 64'(ev_rd_bytes_i);
+      perf_d[3*64 +: 64]  = perf_q[3*64 +: 64] + 64'(ev_wr_bytes_i);
+      perf_d[4*64 +: 64]  = perf_q[4*64 +: 64] + 64'(ev_vec_rows_i);
+      perf_d[8*64 +: 64]  = perf_q[8*64 +: 64] + 64'd1;
+      perf_d[9*64 +: 64]  = perf_q[9*64 +: 64] + 64'(s_exec[0]);
+      perf_d[10*64 +: 64] = perf_q[10*64 +: 64] + 64'(s_exec[1] && cmp_gemm);
+      perf_d[11*64 +: 64] = perf_q[11*64 +: 64] + 64'(s_exec[1] && !cmp_gemm);
+      perf_d[12*64 +: 64] = perf_q[12*64 +: 64] + 64'(s_exec[2]);
+      for (int q = 0; q < 3; q++)
+        perf_d[(13+q)*64 +: 64] = perf_q[(13+q)*64 +: 64] +
+                                  64'(s_idle[q] && !q_empty[q] && !pops_ok[q]);
+      perf_d[16*64 +: 64] = perf_q[16*64 +: 64] + 64'(ev_stall_rd_i);
+      perf_d[17*64 +: 64] = perf_q[17*64 +: 64] + 64'(ev_stall_wr_i);
+      perf_d[18*64 +: 64] = perf_q[18*64 +: 64] + 64'(f_waiting && (|q_empty));
+      perf_d[19*64 +: 64] = perf_q[19*64 +: 64] + 64'(ev_stall_wgt_i);
+    end
+    if ((start_i && state_q == SIdle) || soft_reset_i ||
+        (state_q == SReset && all_idle && f_idle)) perf_d = '0;
+    for (int k = 5; k < 8; k++) perf_d[k*64 +: 64] = '0;
+  end
+
+  // ------------------------------------------------------------------ flops
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      state_q    <= SIdle;
+      done_q     <= 1'b0;
+      error_q    <= 1'b0;
+      ecode_q    <= '0;
+      eindex_q   <= '0;
+      eaddr_q    <= '0;
+      pc_q       <= '0;
+      fin_q      <= 1'b0;
+      fin_idx_q  <= '0;
+      nloops_q   <= '0;
+      lcnt_q     <= '0;
+      linc_q     <= '0;
+      tok_q      <= '0;
+      err_pend_q <= 1'b0;
+      perf_q     <= '0;
+    end else begin
+      state_q    <= state_d;
+      done_q     <= done_d;
+      error_q    <= error_d;
+      ecode_q    <= ecode_d;
+      eindex_q   <= eindex_d;
+      eaddr_q    <= eaddr_d;
+      pc_q       <= pc_d;
+      fin_q      <= fin_d;
+      fin_idx_q  <= fin_idx_d;
+      nloops_q   <= nloops_d;
+      lcnt_q     <= lcnt_d;
+      linc_q     <= linc_d;
+      tok_q      <= tok_d;
+      err_pend_q <= err_pend_d;
+      perf_q     <= perf_d;
+    end
+  end
+
+  assign busy_o      = state_q != SIdle;
+  assign done_o      = done_q;
+  assign error_o     = error_q;
+  assign err_code_o  = ecode_q;
+  assign err_index_o = eindex_q;
+  assign err_addr_o  = eaddr_q;
+  assign perf_val_o  = (32'(perf_sel_i) < NumPerf) ? perf_q[32'(perf_sel_i)*64 +: 64] : 64'd0;
+
+  logic unused;
+  // Flag bits a queue has no link for are rejected at dispatch, so never read here;
+  // deadlock / prog_done only name conditions for waveforms.
+  assign unused = ^{h_flags, p_flags, q_count, deadlock, prog_done};
+
+endmodule

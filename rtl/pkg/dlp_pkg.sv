@@ -6,6 +6,8 @@
 // which the Icarus/Yosys versions we support do not both accept (rtl/README.md).
 `default_nettype none
 
+// A constants package: no block uses every item, so unused-parameter lint is off here.
+/* verilator lint_off UNUSEDPARAM */
 package dlp_pkg;
 
   localparam int InsnBits = 256;
@@ -114,3 +116,4 @@ package dlp_pkg;
   localparam int FLoopInc2 = 128;
 
 endpackage
+/* verilator lint_on UNUSEDPARAM */

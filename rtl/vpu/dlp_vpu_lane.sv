@@ -1,0 +1,205 @@
+// dlp_vpu_lane - one lane of the vector unit: parameter registers, LUT replica, the
+// pipelined mbqm and the per-function output stage. All control comes from dlp_vpu.
+//
+// Operands are held stable by dlp_vpu while it steps this lane through a function:
+//   mq_sel_i picks the mbqm input (x, m, s); the mbqm result y appears 3 cycles later.
+//   t1_en_i loads t1 (mbqm y, MUL product, SOFTMAX e*r or LNORM x*D - S, per t1_sel_i),
+//   t2_en_i loads t2 = y, p_en_i loads the 64-bit LNORM product t1 * inv.
+//   pool_clr_i / pool_en_i clear / accumulate the MAXPOOL max and SUMPOOL sum of a_i.
+// wact_o / wacc_o are the lane's ACT / ACC output for func_i, combinational from the
+// registers and y; e_o is the SOFTMAX exponent max(LUT[m - a], 0).
+//
+// The LUT replica (256 x int16) is written one entry per cycle (lut_we_i) and read
+// asynchronously; it has no reset and keeps its contents between instructions.
+// dlp_pkg names are package-qualified (Yosys 0.23 cannot parse an import in a module).
+`default_nettype none
+
+module dlp_vpu_lane (
+  input  wire logic        clk_i,
+  input  wire logic        rst_ni,
+  input  wire logic [7:0]  func_i,
+  // parameter rows
+  input  wire logic        prm_we_i,
+  input  wire logic [3:0]  prm_idx_i,
+  input  wire logic [31:0] prm_d_i,
+  // LUT write
+  input  wire logic        lut_we_i,
+  input  wire logic [7:0]  lut_widx_i,
+  input  wire logic [15:0] lut_wd_i,
+  // operands
+  input  wire logic [31:0] acc_i,     // ACC source lane (REQ)
+  input  wire logic [7:0]  a_i,       // ACT source lane
+  input  wire logic [7:0]  b_i,       // ACT second source lane (ADD, MUL)
+  input  wire logic [4:0]  ls_i,      // ADD left shift
+  input  wire logic [7:0]  lo_i,
+  input  wire logic [7:0]  hi_i,
+  input  wire logic [7:0]  zo_i,      // SOFTMAX output offset
+  input  wire logic [7:0]  sh_i,      // SOFTMAX shift
+  input  wire logic [31:0] mult_i,    // SOFTMAX multiplier
+  input  wire logic [7:0]  m_i,       // SOFTMAX vector max
+  input  wire logic [31:0] r_i,       // SOFTMAX reciprocal floor(2^30 / S)
+  input  wire logic [31:0] s_i,       // LNORM sum S
+  input  wire logic [16:0] d_i,       // LNORM length D
+  input  wire logic [31:0] inv_i,     // LNORM floor((2^61 - 1) / sd)
+  input  wire logic [5:0]  e_i,       // LNORM rounding shift 61 - 12 - p
+  // control
+  input  wire logic [2:0]  mq_sel_i,
+  input  wire logic [1:0]  t1_sel_i,
+  input  wire logic        t1_en_i,
+  input  wire logic        t2_en_i,
+  input  wire logic        p_en_i,
+  input  wire logic        pool_clr_i,
+  input  wire logic        pool_en_i,
+  // outputs
+  output      logic [15:0] e_o,
+  output      logic [7:0]  wact_o,
+  output      logic [31:0] wacc_o
+);
+
+  // mq_sel_i encodings
+  localparam logic [2:0] MqReq = 3'd0, MqAdd1 = 3'd1, MqAdd2 = 3'd2, MqAdd3 = 3'd3,
+                         MqT1 = 3'd4, MqSmx = 3'd5;
+  // t1_sel_i encodings
+  localparam logic [1:0] T1Y = 2'd0, T1Mul = 2'd1, T1Smx = 2'd2, T1Ln = 2'd3;
+
+  // ---------------------------------------------------------------- registers
+  logic [9*32-1:0]  prm_d, prm_q;      // 9 parameter rows, row k at [32k +: 32]
+  logic [31:0]      t1_d, t1_q, t2_d, t2_q;
+  logic [63:0]      p_d, p_q;
+  logic [7:0]       mx_d, mx_q;
+  logic [31:0]      sum_d, sum_q;
+  logic [15:0]      lut_q [256];
+
+  always_ff @(posedge clk_i) begin
+    if (lut_we_i) lut_q[lut_widx_i] <= lut_wd_i;
+  end
+
+  // ---------------------------------------------------------------- datapath
+  logic [31:0] a32, b32, y, mq_x, mq_m, mq_s, off, v, lo32, hi32;
+  logic [31:0] mul_prod, smx_prod, ln_d, ea, eb;
+  logic [7:0]  lut_idx;
+  logic [15:0] lut_v, e;
+  logic        v_lt_lo, v_gt_hi;
+
+  dlp_vpu_mbqm u_mbqm (
+    .clk_i (clk_i),
+    .x_i   (mq_x),
+    .m_i   (mq_m),
+    .s_i   (mq_s),
+    .y_o   (y)
+  );
+
+  always_comb begin
+    a32 = {{24{a_i[7]}}, a_i};
+    b32 = {{24{b_i[7]}}, b_i};
+    ea  = a32 + prm_q[32*0 +: 32];
+    eb  = b32 + prm_q[32*3 +: 32];
+    lo32 = {{24{lo_i[7]}}, lo_i};
+    hi32 = {{24{hi_i[7]}}, hi_i};
+
+    // LUT lookup: SOFTMAX indexes m - x, LUT indexes x + 128.
+    lut_idx = (func_i == dlp_pkg::VfSoftmax) ? (m_i - a_i) : (a_i ^ 8'h80);
+    lut_v   = lut_q[lut_idx];
+    e       = lut_v[15] ? 16'd0 : lut_v;
+    e_o     = e;
+
+    mul_prod = ea * (b32 + prm_q[32*1 +: 32]);
+    smx_prod = {16'd0, e} * r_i;
+    ln_d     = 32'($signed(a32) * $signed({15'd0, d_i})) - s_i;
+
+    case (mq_sel_i)
+      MqReq:  begin mq_x = acc_i + prm_q[32*0 +: 32];   mq_m = prm_q[32*1 +: 32]; mq_s = prm_q[32*2 +: 32]; end
+      MqAdd1: begin mq_x = ea << ls_i;         mq_m = prm_q[32*1 +: 32]; mq_s = prm_q[32*2 +: 32]; end
+      MqAdd2: begin mq_x = eb << ls_i;         mq_m = prm_q[32*4 +: 32]; mq_s = prm_q[32*5 +: 32]; end
+      MqAdd3: begin mq_x = t1_q + t2_q;        mq_m = prm_q[32*6 +: 32]; mq_s = prm_q[32*7 +: 32]; end
+      MqT1:   begin mq_x = t1_q;               mq_m = prm_q[32*2 +: 32]; mq_s = prm_q[32*3 +: 32]; end
+      MqSmx:  begin mq_x = t1_q;               mq_m = mult_i;
+                    mq_s = {{24{sh_i[7]}}, sh_i}; end
+      default: begin mq_x = '0; mq_m = '0; mq_s = '0; end
+    endcase
+
+    // Output offset by function, then clamp to [lo, hi].
+    case (func_i)
+      dlp_pkg::VfAdd:     off = prm_q[32*8 +: 32];
+      dlp_pkg::VfMul:     off = prm_q[32*4 +: 32];
+      dlp_pkg::VfSoftmax: off = {{24{zo_i[7]}}, zo_i};
+      default:   off = prm_q[32*3 +: 32];  // REQ
+    endcase
+    v = (func_i == dlp_pkg::VfLut) ? {{16{lut_v[15]}}, lut_v} : off + y;
+    v_lt_lo = $signed(v) < $signed(lo32);
+    v_gt_hi = $signed(v) > $signed(hi32);
+    if (func_i == dlp_pkg::VfCopy)          wact_o = a_i;
+    else if (func_i == dlp_pkg::VfMaxpool)  wact_o = mx_q;
+    else if (v_lt_lo)              wact_o = lo_i;
+    else if (v_gt_hi)              wact_o = hi_i;
+    else                           wact_o = v[7:0];
+
+    case (func_i)
+      dlp_pkg::VfSumpool: wacc_o = sum_q;
+      dlp_pkg::VfLnorm:   wacc_o = z;
+      default:   wacc_o = {{16{lut_v[15]}}, lut_v};  // LUT with dst_acc
+    endcase
+  end
+
+  // LNORM: z = rdbpot64(p, e) (64-bit RoundingDivideByPOT), low 32 bits.
+  logic [63:0] z_mask, z_rem, z_thr, z_q;
+  logic [31:0] z;
+  always_comb begin
+    z_mask = (64'd1 << e_i) - 64'd1;
+    z_rem  = p_q & z_mask;
+    z_thr  = (z_mask >> 1) + {63'd0, p_q[63]};
+    z_q    = 64'($signed(p_q) >>> e_i) + {63'd0, (z_rem > z_thr)};
+    z      = z_q[31:0];
+  end
+  // z is int32 in the spec (the C casts the 64-bit result); the high half is dropped.
+  logic unused_zq;
+  assign unused_zq = ^z_q[63:32];
+
+  // ---------------------------------------------------------------- next state
+  always_comb begin
+    prm_d = prm_q;
+    if (prm_we_i) prm_d[32*prm_idx_i +: 32] = prm_d_i;
+
+    t1_d = t1_q;
+    if (t1_en_i) begin
+      case (t1_sel_i)
+        T1Mul:   t1_d = mul_prod;
+        T1Smx:   t1_d = smx_prod;
+        T1Ln:    t1_d = ln_d;
+        T1Y:     t1_d = y;
+        default: t1_d = y;
+      endcase
+    end
+    t2_d = t2_en_i ? y : t2_q;
+    p_d  = p_en_i ? 64'($signed(t1_q) * $signed({32'd0, inv_i})) : p_q;
+
+    mx_d  = mx_q;
+    sum_d = sum_q;
+    if (pool_clr_i) begin
+      mx_d  = 8'h80;
+      sum_d = '0;
+    end else if (pool_en_i) begin
+      if ($signed(a_i) > $signed(mx_q)) mx_d = a_i;
+      sum_d = sum_q + a32;
+    end
+  end
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      prm_q <= '0;
+      t1_q  <= '0;
+      t2_q  <= '0;
+      p_q   <= '0;
+      mx_q  <= '0;
+      sum_q <= '0;
+    end else begin
+      prm_q <= prm_d;
+      t1_q  <= t1_d;
+      t2_q  <= t2_d;
+      p_q   <= p_d;
+      mx_q  <= mx_d;
+      sum_q <= sum_d;
+    end
+  end
+
+endmodule

@@ -1,17 +1,18 @@
 # DLP - top-level build. The same commands run locally and in CI (.ci/run).
 #   make test          all tests (golden model; RTL, driver and runtime as they land)
 #   make demo          the main job (today: a quantized CNN layer stack on the golden ISS)
-#   make lint          C warnings as errors + cppcheck
+#   make lint          C warnings as errors + cppcheck; verilator -Wall + iverilog per RTL block
 #   make format-check  clang-format, no changes
 #   make bench         benchmark figures (today: golden ISS speed)
 SHELL := /bin/bash
 BUILD := $(CURDIR)/build
-# Directories whose code is built and tested today.
-SUBDIRS := golden
+# Directories whose code is built and tested today: the golden model, then the RTL
+# testbenches (verif/, which need the golden library).
+SUBDIRS := golden verif
 
 .PHONY: all test test-san demo lint format-check format bench clean
 all:
-	@for d in $(SUBDIRS); do $(MAKE) -C $$d TOP=$(CURDIR) || exit 1; done
+	@$(MAKE) -C golden TOP=$(CURDIR)
 
 # Every test binary prints 'name: N passed, N failed'; the summary adds them up.
 test:
@@ -39,7 +40,8 @@ bench:
 	@$(MAKE) --no-print-directory -C golden TOP=$(CURDIR) bench
 
 lint:
-	@for d in $(SUBDIRS); do $(MAKE) --no-print-directory -C $$d TOP=$(CURDIR) all lint || exit 1; done
+	@$(MAKE) --no-print-directory -C golden TOP=$(CURDIR) all lint
+	@$(MAKE) --no-print-directory -C verif TOP=$(CURDIR) lint
 	@echo "lint: clean"
 
 FORMAT_FILES = $(shell git ls-files '*.c' '*.h' '*.cc' '*.cpp' 2>/dev/null)

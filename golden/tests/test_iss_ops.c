@@ -59,6 +59,12 @@ typedef struct {
     dlp_lower L;
 } env_t;
 
+/* Test-vector dump for the RTL harness (verif/top): with DLP_DUMP_DIR set, every case
+ * runs in one fixed configuration (DLP_DUMP_N, DLP_DUMP_BUS, default scratchpads, queue
+ * depth and token width: the RTL build's) and writes its DDR image before the run. */
+static const char *dump_dir;
+static int dump_n = 16, dump_bus = 16, dump_count, dump_max = 1000000, dump_every = 1, dump_seen;
+
 static void env_open(env_t *e)
 {
     static const uint32_t ns[] = {4, 8, 16};
@@ -69,6 +75,12 @@ static void env_open(env_t *e)
     e->cfg.queue_depth = (uint32_t)rnd(2, 8);
     e->cfg.token_bits = (uint32_t)rnd(2, 8);
     e->small = rnd(0, 1);
+    if (dump_dir) {
+        dlp_config_default(&e->cfg);
+        e->cfg.n = (uint32_t)dump_n;
+        e->cfg.bus_bytes = (uint32_t)dump_bus;
+        e->small = 0;
+    }
     if (e->small) {
         e->cfg.act_bytes = 1024u << rnd(1, 3); /* 2..8 KiB */
         e->cfg.wgt_bytes = 1024u << rnd(0, 2); /* 1..4 KiB */
@@ -193,6 +205,31 @@ static int built(env_t *e, int op, int rc, const char *what)
     return 0;
 }
 
+/* Write one test vector: a header of little-endian words (see verif/top/case_file.h)
+ * and the DDR image [MEM_BASE, MEM_BASE + used) as it is before the run. */
+static void dump_case(const env_t *e, const char *what, const uint8_t *img, size_t used,
+                      uint32_t pa, uint32_t n)
+{
+    if (!dump_dir || dump_count >= dump_max || dump_seen++ % dump_every)
+        return;
+    char path[512];
+    snprintf(path, sizeof path, "%s/case_%04d.bin", dump_dir, dump_count++);
+    FILE *f = fopen(path, "wb");
+    if (!f) {
+        CHECK(0, "cannot write %s", path);
+        return;
+    }
+    const uint32_t hdr[16] = {0x43504c44u /* "DLPC" */, 1, e->cfg.n, e->cfg.bus_bytes,
+                              e->cfg.act_bytes, e->cfg.wgt_bytes, e->cfg.acc_bytes,
+                              e->cfg.queue_depth, e->cfg.token_bits, MEM_BASE, (uint32_t)used,
+                              pa, n, MEM_BASE, MEM_BASE + MEM_SIZE - 1, 0};
+    char name[32] = {0};
+    snprintf(name, sizeof name, "%s", what);
+    int ok = fwrite(hdr, sizeof hdr, 1, f) == 1 && fwrite(name, sizeof name, 1, f) == 1 &&
+             fwrite(img, 1, used, f) == used;
+    CHECK(fclose(f) == 0 && ok, "writing %s", path);
+}
+
 /* FINISH, place the program, run, check status, counters and untouched DDR outside
  * [y, y+ylen). Returns 1 when the run succeeded. */
 static int run(env_t *e, int op, const char *what, uint32_t y, size_t ylen)
@@ -208,6 +245,7 @@ static int run(env_t *e, int op, const char *what, uint32_t y, size_t ylen)
     const size_t used = e->brk - MEM_BASE;
     uint8_t *snap = malloc(used);
     memcpy(snap, mem(e, MEM_BASE, used), used);
+    dump_case(e, what, snap, used, pa, (uint32_t)n);
 
     const int rc = dlp_iss_run(e->iss, pa, (uint32_t)n, MEM_BASE, MEM_BASE + MEM_SIZE - 1);
     total_insns += n;
@@ -913,6 +951,15 @@ static void test_lower_errors(void)
 int main(int argc, char **argv)
 {
     int reps = argc > 1 ? atoi(argv[1]) : 2;
+    dump_dir = getenv("DLP_DUMP_DIR");
+    if (dump_dir) {
+        dump_n = getenv("DLP_DUMP_N") ? atoi(getenv("DLP_DUMP_N")) : 16;
+        dump_bus = getenv("DLP_DUMP_BUS") ? atoi(getenv("DLP_DUMP_BUS")) : 16;
+        dump_max = getenv("DLP_DUMP_MAX") ? atoi(getenv("DLP_DUMP_MAX")) : 1000000;
+        dump_every = getenv("DLP_DUMP_EVERY") ? atoi(getenv("DLP_DUMP_EVERY")) : 1;
+        if (dump_every < 1)
+            dump_every = 1;
+    }
     test_lower_errors();
     for (int r = 0; r < reps; r++) {
         for (int i = 0; i < 300; i++)

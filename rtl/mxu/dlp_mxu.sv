@@ -415,10 +415,13 @@ module dlp_mxu #(
     // S2 + WQ hold at most three rows; S1 moves only when that cannot overflow.
     s1_allowed = (2'(s2_v_q) + 2'(wq_v0_q) + 2'(wq_v1_q)) <= 2'd2;
     s1_need_rd = s1_v && !s1_first && !hit;
-    s1_move    = s1_v && s1_allowed && (s1_first || hit || acc_rd_gnt_i);
     s2_adv     = s2_v_q && !wq_v1_q;
-    wq_pop     = wq_v0_q && acc_wr_gnt_i;
   end
+
+  // Grant-dependent moves in their own statements: the requests above depend on state
+  // only, so no combinational path runs from a grant back to a request.
+  assign s1_move = s1_v && s1_allowed && (s1_first || hit || acc_rd_gnt_i);
+  assign wq_pop  = wq_v0_q && acc_wr_gnt_i;
 
   assign acc_rd_req_o   = run && s1_need_rd && s1_allowed;
   assign acc_rd_we_o    = 1'b0;

@@ -219,10 +219,22 @@ static void dump_case(const env_t *e, const char *what, const uint8_t *img, size
         CHECK(0, "cannot write %s", path);
         return;
     }
-    const uint32_t hdr[16] = {0x43504c44u /* "DLPC" */, 1, e->cfg.n, e->cfg.bus_bytes,
-                              e->cfg.act_bytes, e->cfg.wgt_bytes, e->cfg.acc_bytes,
-                              e->cfg.queue_depth, e->cfg.token_bits, MEM_BASE, (uint32_t)used,
-                              pa, n, MEM_BASE, MEM_BASE + MEM_SIZE - 1, 0};
+    const uint32_t hdr[16] = {0x43504c44u /* "DLPC" */,
+                              1,
+                              e->cfg.n,
+                              e->cfg.bus_bytes,
+                              e->cfg.act_bytes,
+                              e->cfg.wgt_bytes,
+                              e->cfg.acc_bytes,
+                              e->cfg.queue_depth,
+                              e->cfg.token_bits,
+                              MEM_BASE,
+                              (uint32_t)used,
+                              pa,
+                              n,
+                              MEM_BASE,
+                              MEM_BASE + MEM_SIZE - 1,
+                              0};
     char name[32] = {0};
     snprintf(name, sizeof name, "%s", what);
     int ok = fwrite(hdr, sizeof hdr, 1, f) == 1 && fwrite(name, sizeof name, 1, f) == 1 &&

@@ -35,7 +35,7 @@ void AxiMem::drive(AxiPins &p)
         uint64_t a = (uint64_t)r.addr + (uint64_t)r.idx * B;
         memset(out_.rdata, 0, sizeof out_.rdata);
         if (!in_mem(a, B)) {
-            out_.rresp = 3;  // DECERR
+            out_.rresp = 3; // DECERR
         } else {
             memcpy(out_.rdata, &mem[a - cfg.base], B);
             out_.rresp = faulty(a, B, false) ? 2 : 0;

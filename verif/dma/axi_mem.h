@@ -31,7 +31,8 @@ struct AxiMemCfg {
     double p_arready = 1, p_awready = 1, p_wready = 1, p_rbeat = 1, p_bvalid = 1;
 };
 
-class AxiMem {
+class AxiMem
+{
   public:
     AxiMem(const AxiMemCfg &cfg, uint64_t seed);
     std::vector<uint8_t> mem;
@@ -43,10 +44,22 @@ class AxiMem {
     bool idle() const { return rq_.empty() && awq_.empty() && bq_.empty() && !rv_ && !bv_; }
 
   private:
-    struct Fault { uint32_t addr, len; bool reads, writes; };
-    struct Rd { uint32_t id, addr, beats, idx; uint64_t t; };
-    struct Wr { uint32_t id, addr, beats, idx; bool err, decerr; };
-    struct Bq { uint32_t id, resp; uint64_t t; };
+    struct Fault {
+        uint32_t addr, len;
+        bool reads, writes;
+    };
+    struct Rd {
+        uint32_t id, addr, beats, idx;
+        uint64_t t;
+    };
+    struct Wr {
+        uint32_t id, addr, beats, idx;
+        bool err, decerr;
+    };
+    struct Bq {
+        uint32_t id, resp;
+        uint64_t t;
+    };
     bool in_mem(uint64_t a, uint64_t n) const;
     bool faulty(uint64_t a, uint64_t n, bool write) const;
     Rng rng_;
@@ -56,15 +69,20 @@ class AxiMem {
     std::deque<Wr> awq_;
     std::deque<Bq> bq_;
     bool rv_ = false, bv_ = false;
-    AxiPins out_;  // the outputs driven this cycle
+    AxiPins out_; // the outputs driven this cycle
 };
 
-class AxiChecker {
+class AxiChecker
+{
   public:
     AxiChecker(unsigned bus_bytes) : bus_(bus_bytes) {}
-    void set_window(uint32_t b, uint32_t l) { wb_ = b; wl_ = l; }
-    bool allow = true;              // transactions permitted now
-    void check(const AxiPins &p);   // once per cycle, settled pins before the edge
+    void set_window(uint32_t b, uint32_t l)
+    {
+        wb_ = b;
+        wl_ = l;
+    }
+    bool allow = true;            // transactions permitted now
+    void check(const AxiPins &p); // once per cycle, settled pins before the edge
     unsigned open_reads() const { return (unsigned)rd_.size(); }
     unsigned open_writes() const { return (unsigned)aw_.size() + (unsigned)wdone_; }
     uint64_t ar_count = 0, aw_count = 0;
@@ -77,11 +95,11 @@ class AxiChecker {
     uint32_t wb_ = 0, wl_ = 0xFFFFFFFFu;
     bool have_prev_ = false;
     AxiPins prev_;
-    std::deque<uint32_t> rd_;       // beats left of each open read burst
-    std::deque<uint32_t> aw_;       // beats left of each write burst (W not complete)
-    std::deque<uint32_t> awaddr_;   // its address
-    uint32_t awbeat_ = 0;           // beats sent of the front burst
-    unsigned wdone_ = 0;            // bursts with all W sent, awaiting B
+    std::deque<uint32_t> rd_;     // beats left of each open read burst
+    std::deque<uint32_t> aw_;     // beats left of each write burst (W not complete)
+    std::deque<uint32_t> awaddr_; // its address
+    uint32_t awbeat_ = 0;         // beats sent of the front burst
+    unsigned wdone_ = 0;          // bursts with all W sent, awaiting B
     uint64_t cycle_ = 0;
 };
 

@@ -47,13 +47,13 @@ int main(int argc, char **argv)
     struct M {
         bool arv = false;
         Burst cur;
-        std::map<uint32_t, std::deque<Burst>> exp;  // by ID: issued, not complete
+        std::map<uint32_t, std::deque<Burst>> exp; // by ID: issued, not complete
         std::map<uint32_t, uint32_t> beat;
         unsigned issued = 0, done = 0;
         double p_req = 0.5, p_rready = 0.7;
     } ms[2];
     // slave state
-    std::map<uint32_t, std::deque<Burst>> sq;  // by full ID
+    std::map<uint32_t, std::deque<Burst>> sq; // by full ID
     std::map<uint32_t, uint32_t> sbeat;
     bool rv = false;
     uint32_t rid = 0;
@@ -62,7 +62,7 @@ int main(int argc, char **argv)
     // downstream AR stability
     bool pv = false, pr = false;
     uint32_t paddr = 0, pid = 0, plen = 0;
-    std::vector<std::pair<uint64_t, int>> grants;  // (cycle, master)
+    std::vector<std::pair<uint64_t, int>> grants; // (cycle, master)
 
     m->rst_ni = 0;
     m->clk_i = 0;
@@ -74,11 +74,10 @@ int main(int argc, char **argv)
     m->eval();
     const unsigned target = 4000;
     for (uint64_t cyc = 0; cyc < 400000; cyc++) {
-        bool phase_both = (cyc / 500) % 2 == 1;   // phases with both masters saturating
+        bool phase_both = (cyc / 500) % 2 == 1; // phases with both masters saturating
         for (int i = 0; i < 2; i++) {
             M &q = ms[i];
-            if (!q.arv && q.issued < target &&
-                (phase_both || rng.chance(q.p_req))) {
+            if (!q.arv && q.issued < target && (phase_both || rng.chance(q.p_req))) {
                 q.cur = {rng.below(1u << IDW), rng.below(1u << 20) << 4, rng.below(8)};
                 q.arv = true;
             }
@@ -132,7 +131,7 @@ int main(int argc, char **argv)
                 (m->m_axi_arid_o & ((1u << IDW) - 1)) != ms[who].cur.id ||
                 m->m_axi_araddr_o != ms[who].cur.addr)
                 fail("downstream AR does not match the granted master");
-            if (phase_both && cyc % 500 >= 2 && ms[0].arv && ms[1].arv)  // no lock left
+            if (phase_both && cyc % 500 >= 2 && ms[0].arv && ms[1].arv) // no lock left
                 grants.push_back({cyc, who});
             sq[m->m_axi_arid_o].push_back(ms[who].cur);
             ms[who].exp[ms[who].cur.id].push_back(ms[who].cur);
@@ -192,8 +191,8 @@ int main(int argc, char **argv)
     // fairness: both requesting, ARREADY high: no master is granted twice in a row
     unsigned twice = 0;
     for (size_t i = 1; i < grants.size(); i++)
-        twice += grants[i].first == grants[i - 1].first + 1 &&
-                 grants[i].second == grants[i - 1].second;
+        twice +=
+            grants[i].first == grants[i - 1].first + 1 && grants[i].second == grants[i - 1].second;
     if (grants.size() < 100 || twice)
         fail("round robin: too few contended grants or repeated grants");
     else

@@ -39,7 +39,7 @@
 static const unsigned N = CFG_N, BUS = CFG_BW / 8;
 static const unsigned ROWS[3] = {CFG_ACT_ROWS, CFG_WGT_ROWS, CFG_ACC_ROWS};
 static const uint32_t MEM_BASE = 0x40000000u, MEM_SIZE = 256 * 1024;
-static const uint32_t PROG = MEM_BASE + MEM_SIZE / 2;  // program, kept clear of STOREs
+static const uint32_t PROG = MEM_BASE + MEM_SIZE / 2; // program, kept clear of STOREs
 
 // ---------------------------------------------------------------- pin conversion
 template <class T> static void to_bytes(const T &v, uint8_t *p, size_t n)
@@ -68,14 +68,14 @@ struct Sp {
     unsigned row_bytes = 0, rows = 0;
     std::vector<uint8_t> d;
     double p_gnt = 1;
-    unsigned stall = 0;             // forced no-grant cycles left
+    unsigned stall = 0; // forced no-grant cycles left
     bool rd_pend = false;
     uint32_t rd_row = 0;
     uint8_t rdata[64] = {0};
     bool prev_req = false, prev_gnt = false, prev_we = false;
     uint32_t prev_addr = 0;
     uint8_t prev_wdata[64] = {0};
-    uint64_t reqs = 0;              // cycles with a request
+    uint64_t reqs = 0; // cycles with a request
 };
 
 // ---------------------------------------------------------------- harness
@@ -109,7 +109,7 @@ struct Sim {
         m->final();
         delete m;
     }
-    static const uint64_t timeout = 4000000;  // cycles per repetition before "hung"
+    static const uint64_t timeout = 4000000; // cycles per repetition before "hung"
     void reset()
     {
         m->rst_ni = 0;
@@ -199,10 +199,10 @@ struct Tb {
         m->st_m_axi_bvalid_i = p.bvalid;
         m->st_m_axi_bid_i = p.bid;
         m->st_m_axi_bresp_i = p.bresp;
-#define SP_RDATA(s, name)                                                                    \
-    from_bytes(m->ld_##name##_rdata_i, sp[s].rdata, sp[s].row_bytes);                        \
-    from_bytes(m->st_##name##_rdata_i, sp[s].rdata, sp[s].row_bytes);                        \
-    m->ld_##name##_gnt_i = 0;                                                                \
+#define SP_RDATA(s, name)                                                                          \
+    from_bytes(m->ld_##name##_rdata_i, sp[s].rdata, sp[s].row_bytes);                              \
+    from_bytes(m->st_##name##_rdata_i, sp[s].rdata, sp[s].row_bytes);                              \
+    m->ld_##name##_gnt_i = 0;                                                                      \
     m->st_##name##_gnt_i = 0;
         SP_RDATA(0, act)
         SP_RDATA(1, wgt)
@@ -212,27 +212,27 @@ struct Tb {
         bool req[3], we[3], gnt[3];
         uint32_t addr[3];
         uint8_t wdata[3][64];
-#define SP_REQ(s, name)                                                                      \
-    {                                                                                        \
-        bool lr = load ? m->ld_##name##_req_o : m->st_##name##_req_o;                        \
-        req[s] = lr;                                                                         \
-        we[s] = load ? m->ld_##name##_we_o : m->st_##name##_we_o;                            \
-        addr[s] = load ? m->ld_##name##_addr_o : m->st_##name##_addr_o;                      \
-        if (load)                                                                            \
-            to_bytes(m->ld_##name##_wdata_o, wdata[s], sp[s].row_bytes);                     \
-        else                                                                                 \
-            to_bytes(m->st_##name##_wdata_o, wdata[s], sp[s].row_bytes);                     \
-        if ((load ? m->st_##name##_req_o : m->ld_##name##_req_o))                            \
-            fail("request from the idle engine");                                           \
-        if (sp[s].stall)                                                                     \
-            sp[s].stall--;                                                                   \
-        else if (!no_stalls && rng.chance(0.005))                                            \
-            sp[s].stall = 10 + rng.below(60);                                                \
-        gnt[s] = lr && !sp[s].stall && rng.chance(sp[s].p_gnt);                              \
-        if (load)                                                                            \
-            m->ld_##name##_gnt_i = gnt[s];                                                   \
-        else                                                                                 \
-            m->st_##name##_gnt_i = gnt[s];                                                   \
+#define SP_REQ(s, name)                                                                            \
+    {                                                                                              \
+        bool lr = load ? m->ld_##name##_req_o : m->st_##name##_req_o;                              \
+        req[s] = lr;                                                                               \
+        we[s] = load ? m->ld_##name##_we_o : m->st_##name##_we_o;                                  \
+        addr[s] = load ? m->ld_##name##_addr_o : m->st_##name##_addr_o;                            \
+        if (load)                                                                                  \
+            to_bytes(m->ld_##name##_wdata_o, wdata[s], sp[s].row_bytes);                           \
+        else                                                                                       \
+            to_bytes(m->st_##name##_wdata_o, wdata[s], sp[s].row_bytes);                           \
+        if ((load ? m->st_##name##_req_o : m->ld_##name##_req_o))                                  \
+            fail("request from the idle engine");                                                  \
+        if (sp[s].stall)                                                                           \
+            sp[s].stall--;                                                                         \
+        else if (!no_stalls && rng.chance(0.005))                                                  \
+            sp[s].stall = 10 + rng.below(60);                                                      \
+        gnt[s] = lr && !sp[s].stall && rng.chance(sp[s].p_gnt);                                    \
+        if (load)                                                                                  \
+            m->ld_##name##_gnt_i = gnt[s];                                                         \
+        else                                                                                       \
+            m->st_##name##_gnt_i = gnt[s];                                                         \
     }
         SP_REQ(0, act)
         SP_REQ(1, wgt)
@@ -292,7 +292,7 @@ struct Tb {
                 memcpy(q.rdata, &q.d[(size_t)q.rd_row * q.row_bytes], q.row_bytes);
             else
                 for (unsigned i = 0; i < q.row_bytes; i++)
-                    q.rdata[i] = (uint8_t)rng.next();  // data only valid after a grant
+                    q.rdata[i] = (uint8_t)rng.next(); // data only valid after a grant
         }
     }
 
@@ -453,8 +453,8 @@ struct Tb {
         }
         const uint32_t run = f.x_size * E;
         switch (rng.below(6)) {
-        case 0: f.y_stride = run; break;                           // dense
-        case 1: f.y_stride = E * rng.below(f.x_size + 1); break;   // overlapping or 0
+        case 0: f.y_stride = run; break;                         // dense
+        case 1: f.y_stride = E * rng.below(f.x_size + 1); break; // overlapping or 0
         default: f.y_stride = run + E * rng.below(8); break;
         }
         switch (rng.below(4)) {
@@ -462,8 +462,8 @@ struct Tb {
         case 1: f.z_stride = E * rng.below(64); break;
         default: f.z_stride = f.y_stride * f.y_size + E * rng.below(16); break;
         }
-        uint64_t fp = (uint64_t)(f.z_size - 1) * f.z_stride +
-                      (uint64_t)(f.y_size - 1) * f.y_stride + run;
+        uint64_t fp =
+            (uint64_t)(f.z_size - 1) * f.z_stride + (uint64_t)(f.y_size - 1) * f.y_stride + run;
         uint64_t bx = box();
         f.sram = rng.below(rows - (uint32_t)bx + 1);
         uint32_t win_base = MEM_BASE, win_limit = MEM_BASE + MEM_SIZE - 1;
@@ -484,14 +484,14 @@ struct Tb {
             if (rng.chance(0.3))
                 inc1 = -inc1;
         }
-        if (!load && reps > 1) {  // later repetitions must not overwrite the program
+        if (!load && reps > 1) { // later repetitions must not overwrite the program
             inc1 = inc1 < 0 ? -inc1 : inc1;
             uint64_t last = (uint64_t)f.dram + (uint64_t)(reps - 1) * (uint32_t)inc1;
             if (!(last + fp <= PROG || f.dram >= PROG + 64))
                 reps = 1;
         }
         const char *what = "normal";
-        if (kind < 8) {  // SP_RANGE, sometimes by a LOOP increment wrapping slot 0
+        if (kind < 8) { // SP_RANGE, sometimes by a LOOP increment wrapping slot 0
             what = "sp-range";
             if (rng.chance(0.5) || bx + 2 > rows) {
                 reps = 2;
@@ -501,17 +501,17 @@ struct Tb {
             } else {
                 f.sram = rows - (uint32_t)bx + 1 + rng.below(3);
             }
-        } else if (kind < 16) {  // DMA_ALIGN
+        } else if (kind < 16) { // DMA_ALIGN
             what = "align";
             switch (rng.below(3)) {
             case 0: f.dram += 1 + rng.below(E - 1); break;
             case 1: f.y_stride += 1 + rng.below(E - 1); break;
             default: f.z_stride += 1 + rng.below(E - 1); break;
             }
-        } else if (kind < 28) {  // DMA_WINDOW at either edge, or a wrapping stride
+        } else if (kind < 28) { // DMA_WINDOW at either edge, or a wrapping stride
             what = "window";
-            int d = (int)rng.below(3) - 1;  // -1: inside by a byte, 0: exact, 1: out
-            if (rng.chance(0.2)) {  // top of the 32-bit space: end at 2^32 - E, 2^32, 2^32 + E
+            int d = (int)rng.below(3) - 1; // -1: inside by a byte, 0: exact, 1: out
+            if (rng.chance(0.2)) { // top of the 32-bit space: end at 2^32 - E, 2^32, 2^32 + E
                 win_limit = 0xFFFFFFFFu;
                 f.dram = (uint32_t)((0x100000000ull - fp + (uint64_t)((int64_t)d * E)) &
                                     ~(uint64_t)(E - 1));
@@ -524,17 +524,17 @@ struct Tb {
             } else if (f.dram + fp - 1 - d >= PROG + 64) {
                 win_limit = (uint32_t)(f.dram + fp - 1 - d);
             } else {
-                win_base = f.dram + 1;  // keeps the program inside the window
+                win_base = f.dram + 1; // keeps the program inside the window
             }
-        } else if (kind < 38) {  // SLVERR somewhere in the footprint
+        } else if (kind < 38) { // SLVERR somewhere in the footprint
             what = "slverr";
             uint32_t a = (f.dram + rng.below((uint32_t)fp)) & ~15u;
             uint32_t len = 16 * (1 + rng.below(4));
-            if (a < PROG + 256 && PROG < a + len)  // never fault the program's fetch
+            if (a < PROG + 256 && PROG < a + len) // never fault the program's fetch
                 a = PROG + 256;
             dlp_iss_add_fault(iss, a, len, 1, 1);
             mem.add_fault(a, len, true, true);
-        } else if (kind < 45) {  // DECERR: footprint crosses the end or start of DDR
+        } else if (kind < 45) { // DECERR: footprint crosses the end or start of DDR
             what = "decerr";
             win_base = MEM_BASE - 16384;
             win_limit = MEM_BASE + MEM_SIZE + 16384 - 1;
@@ -596,8 +596,9 @@ struct Tb {
             r = run_rep(load, insn, s0, s1);
             if (hung)
                 break;
-            if (r.err && (r.code == DLP_ERR_SP_RANGE || r.code == DLP_ERR_DMA_ALIGN ||
-                          r.code == DLP_ERR_DMA_WINDOW) &&
+            if (r.err &&
+                (r.code == DLP_ERR_SP_RANGE || r.code == DLP_ERR_DMA_ALIGN ||
+                 r.code == DLP_ERR_DMA_WINDOW) &&
                 (chk.ar_count != ar0 || chk.aw_count != aw0 ||
                  sp[0].reqs + sp[1].reqs + sp[2].reqs != rq0))
                 fail("a repetition that failed its checks made an access");
@@ -614,9 +615,8 @@ struct Tb {
                  "test %d %s %s sp=%u E=%u sram=%u dram=%08x x=%u y=%u z=%u ys=%u zs=%u "
                  "pad=%u,%u/%u,%u/%u,%u reps=%d inc=%d,%d win=[%08x,%08x] lat=%u",
                  t, load ? "LOAD" : "STORE", what, f.sp, E, f.sram, f.dram, f.x_size, f.y_size,
-                 f.z_size, f.y_stride, f.z_stride, f.x_pad[0], f.x_pad[1], f.y_pad[0],
-                 f.y_pad[1], f.z_pad[0], f.z_pad[1], reps, inc0, inc1, win_base, win_limit,
-                 mem.cfg.rd_latency);
+                 f.z_size, f.y_stride, f.z_stride, f.x_pad[0], f.x_pad[1], f.y_pad[0], f.y_pad[1],
+                 f.z_pad[0], f.z_pad[1], reps, inc0, inc1, win_base, win_limit, mem.cfg.rd_latency);
         desc = b;
         snprintf(b, sizeof b, " -> golden %d", g_code);
         desc += b;
@@ -635,7 +635,7 @@ struct Tb {
             return false;
         }
         if (g_code == DLP_ERR_AXI_READ || g_code == DLP_ERR_AXI_WRITE)
-            return true;  // state after an AXI error is undefined
+            return true; // state after an AXI error is undefined
         std::string why;
         if (!compare_state(why)) {
             desc += ": " + why;
@@ -737,7 +737,7 @@ int main(int argc, char **argv)
         if (getenv("VERBOSE"))
             printf("%s %s\n", ok ? "ok  " : "FAIL", desc.c_str());
     }
-    if (!tb.hung) {  // the bandwidth run counts as one more test (protocol, >= 4 in flight)
+    if (!tb.hung) { // the bandwidth run counts as one more test (protocol, >= 4 in flight)
         size_t nf = tb.fails.size();
         tb.bandwidth(name);
         if (tb.fails.size() == nf) {

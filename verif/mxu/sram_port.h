@@ -14,9 +14,9 @@
 
 // Random grant pattern: a per-cycle grant probability plus occasional long stalls.
 struct StallGen {
-    double p_gnt = 1.0;   // probability of a grant while requesting
-    double p_long = 0.0;  // probability per cycle of starting a long stall
-    int long_max = 0;     // longest stall in cycles
+    double p_gnt = 1.0;  // probability of a grant while requesting
+    double p_long = 0.0; // probability per cycle of starting a long stall
+    int long_max = 0;    // longest stall in cycles
     int long_left = 0;
 
     bool next(std::mt19937_64 &rng)
@@ -56,7 +56,7 @@ struct SramPort {
     uint32_t rows, row_bytes;
     bool allow_write;
     StallGen stall;
-    std::vector<uint8_t> rdata;  // presented to the unit this cycle
+    std::vector<uint8_t> rdata; // presented to the unit this cycle
     uint64_t grants = 0, errors = 0;
 
     bool rd_pend = false, wr_pend = false;
@@ -76,8 +76,7 @@ struct SramPort {
     uint64_t protocol_errors = 0;
 
     // Before the edge: pins of this cycle; returns gnt_i.
-    bool cycle(std::mt19937_64 &rng, bool req, bool we, uint32_t addr,
-               const uint8_t *wdata)
+    bool cycle(std::mt19937_64 &rng, bool req, bool we, uint32_t addr, const uint8_t *wdata)
     {
         if (held && (!req || we != held_we || addr != held_addr ||
                      (we && !std::equal(held_wdata.begin(), held_wdata.end(), wdata)))) {

@@ -208,10 +208,10 @@ struct Harness {
             if (cycle - t0 > CMD_TIMEOUT)
                 return -1;
         }
-        tick();  // accepted at this edge
+        tick(); // accepted at this edge
         m->cmd_valid_i = 0;
         for (int w = 0; w < 8; w++)
-            m->cmd_insn_i[w] = (uint32_t)rng();  // the unit must have latched the command
+            m->cmd_insn_i[w] = (uint32_t)rng(); // the unit must have latched the command
         m->cmd_slot0_i = m->cmd_slot1_i = m->cmd_slot2_i = (uint32_t)rng();
         uint64_t t1 = cycle;
         for (;;) {
@@ -219,7 +219,7 @@ struct Harness {
             if (m->done_o) {
                 int code = m->err_o ? (int)m->err_code_o : 0;
                 if (!m->err_o && m->err_code_o != 0)
-                    code = 100 + m->err_code_o;  // err_code without err
+                    code = 100 + m->err_code_o; // err_code without err
                 *cycles = cycle - t1;
                 tick();
                 return code;
@@ -288,11 +288,11 @@ struct Golden {
 // ------------------------------------------------------------------ test generation
 struct Test {
     dlp_gemm_f g;
-    int loop_count;  // 0: no LOOP prefix
+    int loop_count; // 0: no LOOP prefix
     int32_t inc[3];
 };
 
-static uint32_t rnd(std::mt19937_64 &r, uint32_t lo, uint32_t hi)  // inclusive
+static uint32_t rnd(std::mt19937_64 &r, uint32_t lo, uint32_t hi) // inclusive
 {
     return lo + (uint32_t)(r() % ((uint64_t)hi - lo + 1));
 }
@@ -311,7 +311,7 @@ static Test gen_test(std::mt19937_64 &r)
     }
     g.n_r1 = rnd(r, 1, r() % 4 ? 3 : 6);
     g.n_r2 = rnd(r, 1, r() % 4 ? 2 : 3);
-    if (g.n_pix <= 4 && r() % 2) {  // many tiles on few ACC rows: read-after-write hazards
+    if (g.n_pix <= 4 && r() % 2) { // many tiles on few ACC rows: read-after-write hazards
         g.n_r1 = rnd(r, 4, 12);
         g.n_r2 = rnd(r, 1, 3);
     }
@@ -321,7 +321,7 @@ static Test gen_test(std::mt19937_64 &r)
     g.s_r2 = (r() % 4 == 0) ? 0 : rnd(r, 1, 30);
     uint64_t span = (uint64_t)(g.n_pix - 1) * g.s_pix + (uint64_t)(g.n_r1 - 1) * g.s_r1 +
                     (uint64_t)(g.n_r2 - 1) * g.s_r2;
-    while (span >= ACT_ROWS) {  // shrink strides until it fits
+    while (span >= ACT_ROWS) { // shrink strides until it fits
         g.s_pix /= 2;
         g.s_r1 /= 2;
         g.s_r2 /= 2;
@@ -345,18 +345,30 @@ static Test gen_test(std::mt19937_64 &r)
     if (r() % 10 == 0)
         g.acc = ACC_ROWS - g.n_pix;
     // Out of range by one (or much more).
-    switch (r() % 40) {  // 1 in 8: out of range
+    switch (r() % 40) { // 1 in 8: out of range
     case 0: g.act = ACT_ROWS - (uint32_t)span + rnd(r, 0, 3); break;
     case 1: g.wgt = WGT_ROWS - wrows + rnd(r, 1, 3); break;
     case 2: g.acc = ACC_ROWS - g.n_pix + rnd(r, 1, 3); break;
-    case 3: g.n_pix = ACC_ROWS + 1; g.acc = 0; g.s_pix = 0; break;
-    case 4: g.s_r2 = 0xFFFF; g.n_r2 = 2; if (g.n_r1 * 2 * N > WGT_ROWS) g.n_r1 = 1;
-            g.wgt = 0; break;
+    case 3:
+        g.n_pix = ACC_ROWS + 1;
+        g.acc = 0;
+        g.s_pix = 0;
+        break;
+    case 4:
+        g.s_r2 = 0xFFFF;
+        g.n_r2 = 2;
+        if (g.n_r1 * 2 * N > WGT_ROWS)
+            g.n_r1 = 1;
+        g.wgt = 0;
+        break;
     default: break;
     }
-    if (g.act > 0xFFFF) g.act = 0xFFFF;
-    if (g.wgt > 0xFFFF) g.wgt = 0xFFFF;
-    if (g.acc > 0xFFFF) g.acc = 0xFFFF;
+    if (g.act > 0xFFFF)
+        g.act = 0xFFFF;
+    if (g.wgt > 0xFFFF)
+        g.wgt = 0xFFFF;
+    if (g.acc > 0xFFFF)
+        g.acc = 0xFFFF;
     // LOOP prefix: several repetitions with slot increments (32-bit slot arithmetic,
     // negative increments give huge unsigned rows -> SP_RANGE in a later repetition).
     if (r() % 5 == 0) {
@@ -468,9 +480,8 @@ static bool run_test(Harness &h, Golden &gold, const Test &t, int idx, uint64_t 
         fprintf(stderr,
                 "  test %d: act %u wgt %u acc %u n_pix %u n_r1 %u n_r2 %u s_pix %u s_r1 %u "
                 "s_r2 %u clr %u loop %d inc %d %d %d (%d bad rows)\n",
-                idx, t.g.act, t.g.wgt, t.g.acc, t.g.n_pix, t.g.n_r1, t.g.n_r2, t.g.s_pix,
-                t.g.s_r1, t.g.s_r2, t.g.clr, t.loop_count, t.inc[0], t.inc[1], t.inc[2],
-                bad_rows);
+                idx, t.g.act, t.g.wgt, t.g.acc, t.g.n_pix, t.g.n_r1, t.g.n_r2, t.g.s_pix, t.g.s_r1,
+                t.g.s_r2, t.g.clr, t.loop_count, t.inc[0], t.inc[1], t.inc[2], bad_rows);
     return ok;
 }
 

@@ -20,34 +20,40 @@ struct SpPort {
     std::mt19937_64 &rng;
     double p_gnt = 1.0, p_burst = 0.0;
     int stall = 0;
-    bool pend = false;  // requested and not granted last cycle
+    bool pend = false; // requested and not granted last cycle
     uint32_t pend_addr = 0;
     bool pend_we = false;
-    bool rd_pend = false;  // granted read: data next cycle
+    bool rd_pend = false; // granted read: data next cycle
     uint32_t rd_row = 0;
-    int accesses = 0;      // granted requests since clear()
+    int accesses = 0; // granted requests since clear()
     bool error = false;
 
     SpPort(const char *n, std::vector<uint8_t> &m, uint32_t r, uint32_t rb, std::mt19937_64 &g)
-        : name(n), mem(m), rows(r), row_bytes(rb), rng(g) {}
+        : name(n), mem(m), rows(r), row_bytes(rb), rng(g)
+    {
+    }
 
     bool chance(double p) { return std::uniform_real_distribution<double>(0, 1)(rng) < p; }
 
     // Read data for this cycle: the row read on the previous granted edge, or random.
     void rdata(uint8_t *out)
     {
-        if (rd_pend) memcpy(out, &mem[(size_t)rd_row * row_bytes], row_bytes);
+        if (rd_pend)
+            memcpy(out, &mem[(size_t)rd_row * row_bytes], row_bytes);
         else
-            for (uint32_t i = 0; i < row_bytes; i++) out[i] = (uint8_t)rng();
+            for (uint32_t i = 0; i < row_bytes; i++)
+                out[i] = (uint8_t)rng();
         rd_pend = false;
     }
 
     // Grant decision for this cycle (only with a request).
     bool grant(bool req)
     {
-        if (stall == 0 && p_burst > 0 && chance(p_burst)) stall = (int)(rng() % 60);
+        if (stall == 0 && p_burst > 0 && chance(p_burst))
+            stall = (int)(rng() % 60);
         bool g = stall == 0 && chance(p_gnt);
-        if (stall) stall--;
+        if (stall)
+            stall--;
         return req && g;
     }
 
@@ -55,20 +61,24 @@ struct SpPort {
     void edge(bool req, bool gnt, bool we, uint32_t addr, const uint8_t *wdata)
     {
         if (pend && (!req || addr != pend_addr || we != pend_we)) {
-            if (!error) fprintf(stderr, "  %s: request dropped or changed before its grant\n", name);
+            if (!error)
+                fprintf(stderr, "  %s: request dropped or changed before its grant\n", name);
             error = true;
         }
         pend = req && !gnt;
         pend_addr = addr;
         pend_we = we;
-        if (!gnt) return;
+        if (!gnt)
+            return;
         accesses++;
         if (addr >= rows) {
-            if (!error) fprintf(stderr, "  %s: row %u out of range\n", name, addr);
+            if (!error)
+                fprintf(stderr, "  %s: row %u out of range\n", name, addr);
             error = true;
             return;
         }
-        if (we) memcpy(&mem[(size_t)addr * row_bytes], wdata, row_bytes);
+        if (we)
+            memcpy(&mem[(size_t)addr * row_bytes], wdata, row_bytes);
         else {
             rd_pend = true;
             rd_row = addr;

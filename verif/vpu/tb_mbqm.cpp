@@ -51,7 +51,8 @@ int main(int argc, char **argv)
     for (long c = 0; c < n + lat; c++) {
         if (c < n) {
             int32_t x = pick32(), mu = pick32(), s = pickshift();
-            if (rng() % 50 == 0) x = mu = INT32_MIN;
+            if (rng() % 50 == 0)
+                x = mu = INT32_MIN;
             m.x_i = (uint32_t)x;
             m.m_i = (uint32_t)mu;
             m.s_i = (uint32_t)s;
@@ -61,8 +62,10 @@ int main(int argc, char **argv)
         m.eval();
         if (c >= lat) {
             int32_t got = (int32_t)m.y_o;
-            if (got == exp[c - lat]) pass++;
-            else if (fail++ < 10) fprintf(stderr, "mbqm #%ld: rtl %d golden %d\n", c - lat, got, exp[c - lat]);
+            if (got == exp[c - lat])
+                pass++;
+            else if (fail++ < 10)
+                fprintf(stderr, "mbqm #%ld: rtl %d golden %d\n", c - lat, got, exp[c - lat]);
         }
         m.clk_i = 1;
         m.eval();

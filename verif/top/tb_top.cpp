@@ -221,8 +221,7 @@ struct Stats {
     double sim_seconds = 0;
 };
 
-static bool run_case(const std::string &path, const CaseFile &c, uint64_t seed, bool bp,
-                     Stats &st)
+static bool run_case(const std::string &path, const CaseFile &c, uint64_t seed, bool bp, Stats &st)
 {
     // --- the golden ISS
     dlp_config cfg;
@@ -256,16 +255,15 @@ static bool run_case(const std::string &path, const CaseFile &c, uint64_t seed, 
     t.chk->set_window(c.win_base, c.win_limit);
     t.reset();
     auto t0 = std::chrono::steady_clock::now();
-    bool ok = t.csr_write(DLP_CSR_INSN_BASE, c.insn_base) &&
-              t.csr_write(DLP_CSR_INSN_COUNT, c.insn_count) &&
-              t.csr_write(DLP_CSR_WIN_BASE, c.win_base) &&
-              t.csr_write(DLP_CSR_WIN_LIMIT, c.win_limit) &&
-              t.csr_write(DLP_CSR_CTRL, DLP_CTRL_START | DLP_CTRL_IRQ_EN_DONE | DLP_CTRL_IRQ_EN_ERR);
+    bool ok =
+        t.csr_write(DLP_CSR_INSN_BASE, c.insn_base) &&
+        t.csr_write(DLP_CSR_INSN_COUNT, c.insn_count) &&
+        t.csr_write(DLP_CSR_WIN_BASE, c.win_base) && t.csr_write(DLP_CSR_WIN_LIMIT, c.win_limit) &&
+        t.csr_write(DLP_CSR_CTRL, DLP_CTRL_START | DLP_CTRL_IRQ_EN_DONE | DLP_CTRL_IRQ_EN_ERR);
     uint64_t start = t.cycle, limit = 20000000;
     while (ok && !t.m->irq_o && t.cycle - start < limit)
         t.tick();
-    st.sim_seconds +=
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    st.sim_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     std::vector<std::string> why;
     if (!ok)
         why.push_back("CSR write timed out");
@@ -292,8 +290,8 @@ static bool run_case(const std::string &path, const CaseFile &c, uint64_t seed, 
                 continue;
             uint64_t r = t.perf(k), g = dlp_iss_perf(iss, k);
             if (r != g)
-                why.push_back(std::string("counter ") + dlp_perf_name(k) + " " +
-                              std::to_string(r) + " vs ISS " + std::to_string(g));
+                why.push_back(std::string("counter ") + dlp_perf_name(k) + " " + std::to_string(r) +
+                              " vs ISS " + std::to_string(g));
         }
     const uint8_t *gm = dlp_iss_mem(iss, c.mem_base, c.image.size());
     size_t bad = 0, first = 0;
@@ -356,8 +354,8 @@ int main(int argc, char **argv)
             continue;
         }
         if (c.n != CFG_N || c.bus_bytes != BUS) {
-            printf("FAIL %s: vector is for N=%u/%u-byte bus, model is N=%d/%u\n",
-                   files[i].c_str(), c.n, c.bus_bytes, CFG_N, BUS);
+            printf("FAIL %s: vector is for N=%u/%u-byte bus, model is N=%d/%u\n", files[i].c_str(),
+                   c.n, c.bus_bytes, CFG_N, BUS);
             st.failed++;
             continue;
         }

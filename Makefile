@@ -3,14 +3,17 @@
 #   make demo          the main job (today: a quantized CNN layer stack on the golden ISS)
 #   make lint          C warnings as errors + cppcheck; verilator -Wall + iverilog per RTL block
 #   make format-check  clang-format, no changes
-#   make bench         benchmark figures (today: golden ISS speed)
+#   make bench         benchmark figures: golden ISS speed, RTL cycles and MAC utilization
+#   make regress       long RTL regression (>= 10,000 random programs vs the ISS)
+#   make coverage      Verilator line/toggle coverage of dlp_top
+#   make synth         Yosys synthesis (xc7, ECP5) of dlp_top: no latches, cell counts
 SHELL := /bin/bash
 BUILD := $(CURDIR)/build
 # Directories whose code is built and tested today: the golden model, then the RTL
 # testbenches (verif/, which need the golden library).
 SUBDIRS := golden verif
 
-.PHONY: all test test-san demo lint format-check format bench clean
+.PHONY: all test test-san demo lint format-check format bench regress coverage synth clean
 all:
 	@$(MAKE) -C golden TOP=$(CURDIR)
 
@@ -38,6 +41,16 @@ demo:
 
 bench:
 	@$(MAKE) --no-print-directory -C golden TOP=$(CURDIR) bench
+	@$(MAKE) --no-print-directory -C verif/bench TOP=$(CURDIR) bench
+
+regress:
+	@$(MAKE) --no-print-directory -C verif/top TOP=$(CURDIR) regress
+
+coverage:
+	@$(MAKE) --no-print-directory -C verif/coverage TOP=$(CURDIR) coverage
+
+synth:
+	@$(MAKE) --no-print-directory -C fpga/yosys TOP=$(CURDIR) synth
 
 lint:
 	@$(MAKE) --no-print-directory -C golden TOP=$(CURDIR) all lint

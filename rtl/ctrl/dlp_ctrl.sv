@@ -5,7 +5,7 @@
 // Structure: dlp_ctrl_fetch prefetches instructions over AXI4 (AR/R); the dispatch stage
 // here decodes the oldest one, checks it in the spec's order (opcode, LOOP structure,
 // token flags, fields; SYNC's queue before its flags), absorbs LOOP prefixes and
-// appends the instruction with its normalised loop counts to its queue (dlp_ctrl_fifo,
+// appends the instruction with its normalised loop counts to its queue (dlp_fifo,
 // QueueDepth entries). One dlp_ctrl_issue per queue starts the head when its token pops
 // succeed (the entry leaves the queue then), hands the unit one repetition at a time
 // and pushes the tokens after the last one. The CMP stage drives the matrix unit (GEMM)
@@ -294,7 +294,7 @@ module dlp_ctrl #(
   end
 
   for (genvar q = 0; q < 3; q++) begin : g_queue
-    dlp_ctrl_fifo #(.Width(EntryW), .Depth(QueueDepth)) u_q (
+    dlp_fifo #(.Width(EntryW), .Depth(QueueDepth)) u_q (
       .clk_i   (clk_i),
       .rst_ni  (rst_ni),
       .flush_i (q_flush),

@@ -149,7 +149,7 @@ module dlp_ctrl_fetch #(
     end
   end
 
-  dlp_ctrl_fifo #(.Width(257), .Depth(BufInsns)) u_buf (
+  dlp_fifo #(.Width(257), .Depth(BufInsns)) u_buf (
     .clk_i   (clk_i),
     .rst_ni  (rst_ni),
     .flush_i (start_i || stop_i),

@@ -250,10 +250,10 @@ module dlp_dma_store #(
   end
 
   // Lengths of accepted bursts whose W beats are not all sent yet.
-  dlp_dma_fifo #(.Width(8), .Depth(MaxOutstanding)) u_len_fifo (
+  dlp_fifo #(.Width(8), .Depth(MaxOutstanding)) u_len_fifo (
     .clk_i   (clk_i),
     .rst_ni  (rst_ni),
-    .clr_i   (start),
+    .flush_i (start),
     .push_i  (aw_fire),
     .wdata_i (gen_len),
     .pop_i   (len_pop),
@@ -357,10 +357,10 @@ module dlp_dma_store #(
   end
 
   // Rows read but not packed yet; the read data of a granted request lands here.
-  dlp_dma_fifo #(.Width(ElemW), .Depth(ElemDepth)) u_elem_fifo (
+  dlp_fifo #(.Width(ElemW), .Depth(ElemDepth)) u_elem_fifo (
     .clk_i   (clk_i),
     .rst_ni  (rst_ni),
-    .clr_i   (start),
+    .flush_i (start),
     .push_i  (inflight_q),
     .wdata_i ({meta_q, rdata}),
     .pop_i   (elem_pop),

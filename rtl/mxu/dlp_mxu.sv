@@ -1,6 +1,6 @@
 // dlp_mxu - matrix unit: executes one GEMM repetition (docs/ARCHITECTURE.md 5.3).
 //
-// Structure (all FIFOs are dlp_mxu_fifo, flow control by credits, so no request is ever
+// Structure (all FIFOs are dlp_fifo, flow control by credits, so no request is ever
 // withdrawn before its grant):
 //
 //   sequencer --act_*--> AF (act rows + tags) --launch--> skew --> N x N PE array
@@ -251,23 +251,32 @@ module dlp_mxu #(
   assign wgt_addr_o  = wrow_q[WgtAW-1:0];
   assign wgt_wdata_o = '0;
 
-  dlp_mxu_fifo #(.Width(AfW), .Depth(AfDepth)) u_af (
+  logic unused_af_empty, unused_af_full, unused_wf_empty, unused_wf_full;
+  logic unused_rf_empty, unused_rf_full;
+
+  dlp_fifo #(.Width(AfW), .Depth(AfDepth)) u_af (
     .clk_i,
     .rst_ni,
+    .flush_i (1'b0),
     .push_i  (act_inf_q),
     .wdata_i ({act_rdata_i, atag_q}),
     .pop_i   (af_pop),
     .rdata_o (af_head),
+    .empty_o (unused_af_empty),
+    .full_o  (unused_af_full),
     .count_o (af_count)
   );
 
-  dlp_mxu_fifo #(.Width(RowW), .Depth(WfDepth)) u_wf (
+  dlp_fifo #(.Width(RowW), .Depth(WfDepth)) u_wf (
     .clk_i,
     .rst_ni,
+    .flush_i (1'b0),
     .push_i  (wgt_inf_q),
     .wdata_i (wgt_rdata_i),
     .pop_i   (xfer_we),
     .rdata_o (wf_head),
+    .empty_o (unused_wf_empty),
+    .full_o  (unused_wf_full),
     .count_o (wf_count)
   );
 
@@ -388,13 +397,16 @@ module dlp_mxu #(
   logic [AccAW-1:0] wq_row0_q, wq_row0_d, wq_row1_q, wq_row1_d;
   logic [AccW-1:0]  wq_sum0_q, wq_sum0_d, wq_sum1_q, wq_sum1_d;
 
-  dlp_mxu_fifo #(.Width(RfW), .Depth(RfDepth)) u_rf (
+  dlp_fifo #(.Width(RfW), .Depth(RfDepth)) u_rf (
     .clk_i,
     .rst_ni,
+    .flush_i (1'b0),
     .push_i  (out_v),
     .wdata_i ({res_row, out_row, out_first}),
     .pop_i   (s1_move),
     .rdata_o (rf_head),
+    .empty_o (unused_rf_empty),
+    .full_o  (unused_rf_full),
     .count_o (rf_count)
   );
 

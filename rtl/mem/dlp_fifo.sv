@@ -1,11 +1,13 @@
-// dlp_ctrl_fifo - synchronous FIFO of Depth entries (any Depth >= 1), no reset on storage.
+// dlp_fifo - synchronous FIFO with a registered count; storage without reset.
 //
-// Write when push_i (caller guarantees !full_o or a same-cycle pop), read the head at
-// rdata_o combinationally; pop_i removes it. push and pop in one cycle are allowed when
-// the FIFO is non-empty. flush_i empties it (takes priority).
+// rdata_o shows the head entry combinationally (valid while !empty_o). push_i and pop_i
+// may be asserted in the same cycle, also when full (one entry leaves, one arrives).
+// Pushing into a full FIFO without popping, or popping an empty one, is a caller error
+// (the blocks use credits so it never happens). flush_i empties the FIFO in one cycle and
+// wins over push/pop. Depth need not be a power of two.
 `default_nettype none
 
-module dlp_ctrl_fifo #(
+module dlp_fifo #(
   parameter int Width = 32,
   parameter int Depth = 8,
   localparam int PtrW = (Depth > 1) ? $clog2(Depth) : 1,
@@ -24,13 +26,11 @@ module dlp_ctrl_fifo #(
 );
 
   logic [Width-1:0] mem_q [Depth];
-  logic [PtrW-1:0] rptr_q, rptr_d, wptr_q, wptr_d;
-  logic [CntW-1:0] cnt_q, cnt_d;
+  logic [PtrW-1:0]  rptr_q, rptr_d, wptr_q, wptr_d, rptr_inc, wptr_inc;
+  logic [CntW-1:0]  cnt_q, cnt_d;
 
-  function automatic logic [PtrW-1:0] incr(logic [PtrW-1:0] p);
-    // Depth need not be a power of two.
-    incr = (32'(p) == Depth - 1) ? '0 : p + 1'b1;
-  endfunction
+  assign wptr_inc = (32'(wptr_q) == Depth - 1) ? '0 : wptr_q + 1'b1;
+  assign rptr_inc = (32'(rptr_q) == Depth - 1) ? '0 : rptr_q + 1'b1;
 
   always_comb begin
     rptr_d = rptr_q;
@@ -41,8 +41,8 @@ module dlp_ctrl_fifo #(
       wptr_d = '0;
       cnt_d  = '0;
     end else begin
-      if (push_i) wptr_d = incr(wptr_q);
-      if (pop_i) rptr_d = incr(rptr_q);
+      if (push_i) wptr_d = wptr_inc;
+      if (pop_i) rptr_d = rptr_inc;
       if (push_i && !pop_i) cnt_d = cnt_q + 1'b1;
       else if (pop_i && !push_i) cnt_d = cnt_q - 1'b1;
     end

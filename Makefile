@@ -9,9 +9,11 @@
 #   make synth         Yosys synthesis (xc7, ECP5) of dlp_top: no latches, cell counts
 SHELL := /bin/bash
 BUILD := $(CURDIR)/build
-# Directories whose code is built and tested today: the golden model, then the RTL
-# testbenches (verif/, which need the golden library).
-SUBDIRS := golden verif
+# Directories whose code is built and tested: the golden model, the RTL testbenches
+# (verif/, which need the golden library), then driver, runtime, CLI and FPGA pieces as
+# they have a Makefile with a `test` target.
+SUBDIRS := golden verif $(patsubst %/Makefile,%,$(wildcard driver/Makefile runtime/Makefile \
+             sw/Makefile fpga/Makefile))
 
 .PHONY: all test test-san demo lint format-check format bench regress coverage synth clean
 all:

@@ -1,6 +1,6 @@
 /*
  * onnx_load.c - minimal reader for ONNX node-test data; see onnx_load.h.
- * Decoding is protobuf-c on the code generated from onnx_min.proto at build time.
+ * Decoding is protobuf-c on the code generated from runtime/proto/onnx_dlp.proto at build time.
  */
 #include "onnx_load.h"
 
@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "onnx_min.pb-c.h"
+#include "onnx_dlp.pb-c.h"
 
 #define ONNX_MAX_COUNT ((size_t)1 << 28) /* sanity bound on elements per tensor */
 #define ONNX_MAX_FILE  ((long)1 << 30)

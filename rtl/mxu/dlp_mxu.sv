@@ -39,6 +39,9 @@ module dlp_mxu #(
   parameter int ActRows = 8192,
   parameter int WgtRows = 8192,
   parameter int AccRows = 1024,
+  // PE rows k < LutMulRows build their int8 x int8 multipliers from LUT logic instead of
+  // a DSP multiplier (dlp_mxu_pe LutMul); 0..N. Same results either way.
+  parameter int LutMulRows = 0,
   localparam int ActAW = $clog2(ActRows),
   localparam int WgtAW = $clog2(WgtRows),
   localparam int AccAW = $clog2(AccRows),
@@ -336,7 +339,7 @@ module dlp_mxu #(
     assign pe_sw[k][0] = skew_out[0];
 
     for (genvar n = 0; n < N; n++) begin : g_col
-      dlp_mxu_pe u_pe (
+      dlp_mxu_pe #(.LutMul(k < LutMulRows)) u_pe (
         .clk_i,
         .rst_ni,
         .a_i     (pe_a[k][n]),

@@ -20,6 +20,10 @@ module dlp_top #(
   parameter int AccBytes   = 65536,
   parameter int QueueDepth = 8,
   parameter int TokenBits  = 8,
+  // PE rows of the N x N array whose int8 x int8 multipliers are LUT logic instead of DSP
+  // multipliers (0..N; see dlp_mxu / dlp_mxu_pe). For FPGAs with fewer DSPs than PEs,
+  // e.g. ECP5-85F (156 MULT18X18D) at N = 16. Results are identical for every value.
+  parameter int LutMulRows = 0,
   localparam int UnitIdW = 4,            // IDs of the DMA engines
   localparam int AxiIdW  = UnitIdW + 1,  // the read arbiter prepends the master index
   localparam int ActRows = ActBytes / N,
@@ -292,7 +296,9 @@ module dlp_top #(
   );
 
   // ------------------------------------------------------------------ compute units
-  dlp_mxu #(.N(N), .ActRows(ActRows), .WgtRows(WgtRows), .AccRows(AccRows)) u_mxu (
+  dlp_mxu #(
+    .N(N), .ActRows(ActRows), .WgtRows(WgtRows), .AccRows(AccRows), .LutMulRows(LutMulRows)
+  ) u_mxu (
     .clk_i, .rst_ni,
     .cmd_valid_i(mx_valid), .cmd_ready_o(mx_ready), .cmd_insn_i(mx_insn),
     .cmd_slot0_i(mx_s0), .cmd_slot1_i(mx_s1), .cmd_slot2_i(mx_s2),

@@ -57,21 +57,30 @@ typedef struct {
     const char *sysfs_root; /* uio: NULL = "/sys" (tests point this at an emulated tree) */
     const char *dev_root;   /* uio: NULL = "/dev" */
     const char *trace_fst;  /* sim: write an FST waveform here (NULL: none) */
-    uint32_t sim_latency;   /* sim: DDR read latency in cycles (0: 100) */
+    uint32_t sim_latency;   /* sim: DDR read latency in cycles (0: 100); iss: latency of
+                               its cycle estimate */
+    const char *udmabuf;    /* uio: u-dma-buf device for DMA memory (NULL: "udmabuf0") */
+    int irq_fd;             /* uio test seam (0: none): a bidirectional fd (one end of a
+                               socketpair) used for the interrupt instead of /dev/uioX: the
+                               driver writes the 4-byte re-enable to it and reads 4-byte
+                               interrupt counts from it, as from the UIO device */
 } dlp_dev_opts;
 void dlp_dev_opts_default(dlp_dev_opts *o);
 
 int dlp_dev_open(const char *name, const dlp_dev_opts *opts, dlp_dev **out);
-void dlp_dev_close(dlp_dev *d); /* waits for nothing: a running job is soft-reset */
+/* Waits for nothing: a running job is soft-reset. Buffers still allocated are released;
+ * do not use them afterwards. */
+void dlp_dev_close(dlp_dev *d);
+/* d == NULL: the message of the last failed dlp_dev_open in this thread. */
 const char *dlp_dev_last_error(const dlp_dev *d);
 
 typedef struct {
-    char backend[8];          /* "iss", "sim", "uio" */
-    char name[64];            /* UIO name, or the backend name */
-    uint32_t id, version;     /* CSR ID and VERSION */
-    uint32_t caps[3];         /* CAPS0..2 as read */
-    dlp_config cfg;           /* decoded from CAPS */
-    uint64_t dma_base;        /* DMA region: device address and size */
+    char backend[8];      /* "iss", "sim", "uio" */
+    char name[64];        /* UIO name, or the backend name */
+    uint32_t id, version; /* CSR ID and VERSION */
+    uint32_t caps[3];     /* CAPS0..2 as read */
+    dlp_config cfg;       /* decoded from CAPS */
+    uint64_t dma_base;    /* DMA region: device address and size */
     uint64_t dma_size;
 } dlp_dev_info;
 int dlp_dev_info_get(dlp_dev *d, dlp_dev_info *out);
@@ -101,17 +110,19 @@ typedef struct {
 } dlp_job_desc;
 
 typedef struct {
-    int status;          /* DLP_DEV_OK or DLP_DEV_E_DEVICE / DLP_DEV_E_TIMEOUT */
-    uint32_t err_code;   /* DLP_ERR_* (0 when done); words: dlp_err_name/dlp_err_desc */
-    uint32_t err_index;  /* faulting instruction index */
-    uint32_t err_addr;   /* faulting DDR address (DMA and AXI errors) */
+    int status;                  /* DLP_DEV_OK or DLP_DEV_E_DEVICE / DLP_DEV_E_TIMEOUT */
+    uint32_t err_code;           /* DLP_ERR_* (0 when done); words: dlp_err_name/dlp_err_desc */
+    uint32_t err_index;          /* faulting instruction index */
+    uint32_t err_addr;           /* faulting DDR address (DMA and AXI errors) */
     uint64_t perf[DLP_NUM_PERF]; /* counters at the end of the job (dlp_perf_name) */
 } dlp_job_result;
 
 /* Queue a job; *job_id identifies it for dlp_dev_wait. Returns at once. */
 int dlp_dev_submit(dlp_dev *d, const dlp_job_desc *job, uint32_t *job_id);
 /* Wait until job_id has finished (timeout_ms < 0: forever). On DLP_DEV_E_TIMEOUT the
- * job is still pending; wait again or dlp_dev_soft_reset. On a device error the
+ * job is still pending; wait again or dlp_dev_soft_reset. iss: a job runs to completion
+ * inside the wait and cannot be interrupted (every program ends; deadlock is an error),
+ * so the timeout is not enforced there. On a device error the
  * remaining queued jobs are dropped (their waits return DLP_DEV_E_DEVICE, err_code 0). */
 int dlp_dev_wait(dlp_dev *d, uint32_t job_id, int timeout_ms, dlp_job_result *res);
 /* submit + wait. */

@@ -1,0 +1,2063 @@
+/*
+ * import.c - ONNX (protobuf-c) -> the runtime's quantized op list.
+ *
+ * Nodes are visited in graph order (ONNX requires topological order) with a symbolic
+ * value per tensor name:
+ *   CONST   an initializer / Constant                 DQC  DequantizeLinear of a constant
+ *   Q       an int8 activation tensor (rt_qt)         FLT  a float graph input
+ *   EXPR    f(DequantizeLinear(q)): an elementwise float expression of one int8 tensor
+ *           (plain DQ is f(x) = x); a QuantizeLinear of it becomes one 256-entry LUT op
+ *   PEND    a float op on dequantized inputs (Conv, MatMul, Add, pools, Softmax, ...)
+ *           waiting for its QuantizeLinear, which gives the output scale: QDQ fusion
+ * QLinear* nodes produce Q values directly. Data-movement ops (Reshape, Transpose, ...)
+ * work on Q and plain-DQ values alike.
+ */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dlp/quant.h"
+#include "rt_internal.h"
+
+enum { V_NONE, V_CONST, V_DQC, V_Q, V_FLT, V_EXPR, V_PEND };
+enum { P_CONV, P_MATMUL, P_GEMM, P_ADD, P_MUL, P_AVGPOOL, P_GAP, P_SOFTMAX, P_LNORM };
+
+typedef struct {
+    const char *name;
+    int kind;
+    int c;    /* CONST/DQC: const index */
+    int q;    /* Q/FLT: tensor; EXPR: source tensor */
+    int expr; /* EXPR: root */
+    /* DQC */
+    double *sc;
+    int32_t *zp;
+    int nsc, axis, own;
+    /* PEND */
+    int pk;
+    const Onnx__NodeProto *node;
+    int pa, pb, pw, pbias; /* value indices */
+    double lo, hi;         /* fused clamp, real domain */
+    int rank;
+    int64_t dims[RT_MAX_RANK];
+} val;
+
+typedef struct {
+    dlp_rt *rt;
+    val *v;
+    int nv, cap;
+    const Onnx__NodeProto *node;
+    const char *nname;
+} imp;
+
+int rt_fail(dlp_rt *rt, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(rt->err, sizeof rt->err, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+#define NFAIL(I, ...) node_fail(I, __VA_ARGS__)
+static int node_fail(imp *I, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int node_fail(imp *I, const char *fmt, ...)
+{
+    char m[400];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(m, sizeof m, fmt, ap);
+    va_end(ap);
+    return rt_fail(I->rt, "node '%s' (%s): %s", I->nname, I->node ? I->node->op_type : "?", m);
+}
+
+/* ------------------------------------------------------------------ constants */
+static int dtype_size(int t)
+{
+    switch (t) {
+    case OX_FLOAT: return 4;
+    case OX_UINT8:
+    case OX_INT8: return 1;
+    case OX_INT32: return 4;
+    case OX_INT64: return 8;
+    case OX_DOUBLE: return 8;
+    default: return 0;
+    }
+}
+
+static int decode_tensor(dlp_rt *rt, const Onnx__TensorProto *t, rt_const *c, const char *what)
+{
+    memset(c, 0, sizeof *c);
+    c->name = t->name ? t->name : "";
+    c->dtype = t->data_type;
+    if (t->has_data_location && t->data_location == 1)
+        return rt_fail(rt,
+                       "%s '%s': external data is not supported (save the model with "
+                       "all tensors inside)",
+                       what, c->name);
+    if (t->n_dims > RT_MAX_RANK)
+        return rt_fail(rt, "%s '%s': rank %zu is too large", what, c->name, t->n_dims);
+    c->rank = (int)t->n_dims;
+    size_t cnt = 1;
+    for (size_t i = 0; i < t->n_dims; i++) {
+        if (t->dims[i] < 0 || t->dims[i] > (1ll << 31))
+            return rt_fail(rt, "%s '%s': absurd dimension %lld", what, c->name,
+                           (long long)t->dims[i]);
+        c->dims[i] = t->dims[i];
+        if (t->dims[i] && cnt > ((size_t)1 << 31) / (size_t)t->dims[i])
+            return rt_fail(rt, "%s '%s': too many elements", what, c->name);
+        cnt *= (size_t)t->dims[i];
+    }
+    c->count = cnt;
+    int es = dtype_size(c->dtype);
+    if (!es)
+        return rt_fail(rt,
+                       "%s '%s': data type %d not supported (float, double, int8, uint8, "
+                       "int32, int64)",
+                       what, c->name, c->dtype);
+    c->v = malloc(sizeof(double) * (cnt ? cnt : 1));
+    if (!c->v)
+        return rt_fail(rt, "%s '%s': out of memory", what, c->name);
+    if (t->has_raw_data) {
+        if (t->raw_data.len != cnt * (size_t)es)
+            return rt_fail(rt, "%s '%s': raw data has %zu bytes, shape needs %zu", what, c->name,
+                           t->raw_data.len, cnt * (size_t)es);
+        const uint8_t *p = t->raw_data.data;
+        for (size_t i = 0; i < cnt; i++, p += es) {
+            uint64_t u = 0;
+            for (int b = es - 1; b >= 0; b--)
+                u = u << 8 | p[b];
+            switch (c->dtype) {
+            case OX_FLOAT: {
+                float f;
+                uint32_t u32 = (uint32_t)u;
+                memcpy(&f, &u32, 4);
+                c->v[i] = f;
+                break;
+            }
+            case OX_DOUBLE: memcpy(&c->v[i], &u, 8); break;
+            case OX_UINT8: c->v[i] = (double)(uint8_t)u; break;
+            case OX_INT8: c->v[i] = (double)(int8_t)(uint8_t)u; break;
+            case OX_INT32: c->v[i] = (double)(int32_t)(uint32_t)u; break;
+            case OX_INT64: c->v[i] = (double)(int64_t)u; break;
+            }
+        }
+        return 0;
+    }
+    size_t have = c->dtype == OX_FLOAT    ? t->n_float_data
+                  : c->dtype == OX_INT64  ? t->n_int64_data
+                  : c->dtype == OX_DOUBLE ? t->n_double_data
+                                          : t->n_int32_data;
+    if (have != cnt)
+        return rt_fail(rt, "%s '%s': has %zu values, shape needs %zu", what, c->name, have, cnt);
+    for (size_t i = 0; i < cnt; i++)
+        c->v[i] = c->dtype == OX_FLOAT    ? (double)t->float_data[i]
+                  : c->dtype == OX_INT64  ? (double)t->int64_data[i]
+                  : c->dtype == OX_DOUBLE ? t->double_data[i]
+                                          : (double)t->int32_data[i];
+    return 0;
+}
+
+static int npy_of_onnx(int t, dlp_npy_dtype *o)
+{
+    switch (t) {
+    case OX_FLOAT: *o = DLP_NPY_F32; return 0;
+    case OX_UINT8: *o = DLP_NPY_U8; return 0;
+    case OX_INT8: *o = DLP_NPY_I8; return 0;
+    case OX_INT32: *o = DLP_NPY_I32; return 0;
+    case OX_INT64: *o = DLP_NPY_I64; return 0;
+    default: return -1;
+    }
+}
+
+static int io_from_pb(dlp_rt *rt, const Onnx__ValueInfoProto *vi, dlp_rt_io *io, const char *what)
+{
+    io->name = vi->name ? vi->name : "";
+    const Onnx__TypeProto__Tensor *tt = vi->type ? vi->type->tensor_type : NULL;
+    if (!tt)
+        return rt_fail(rt, "graph %s '%s' has no tensor type", what, io->name);
+    if (npy_of_onnx(tt->elem_type, &io->dtype))
+        return rt_fail(rt, "graph %s '%s' has element type %d (float, int8, uint8 supported)", what,
+                       io->name, tt->elem_type);
+    if (!tt->shape) {
+        io->rank = -1;
+        return 0;
+    }
+    if (tt->shape->n_dim > RT_MAX_RANK)
+        return rt_fail(rt, "graph %s '%s' has rank %zu", what, io->name, tt->shape->n_dim);
+    io->rank = (int)tt->shape->n_dim;
+    for (int i = 0; i < io->rank; i++) {
+        const Onnx__TensorShapeProto__Dimension *d = tt->shape->dim[i];
+        io->dims[i] = d->has_dim_value ? d->dim_value : -1;
+        if (d->has_dim_value && (d->dim_value < 0 || d->dim_value > (1 << 30)))
+            return rt_fail(rt, "graph %s '%s' has absurd dimension %lld", what, io->name,
+                           (long long)d->dim_value);
+    }
+    return 0;
+}
+
+int rt_parse(dlp_rt *rt, const uint8_t *buf, size_t len)
+{
+    Onnx__ModelProto *pb = onnx__model_proto__unpack(NULL, len, buf);
+    if (!pb)
+        return rt_fail(rt, "not a valid ONNX model: protobuf decoding failed (truncated or "
+                           "corrupted file)");
+    rt->pb = pb;
+    if (!pb->graph || pb->graph->n_node == 0)
+        return rt_fail(rt, "ONNX model has no graph or no nodes");
+    rt->opset = 0;
+    for (size_t i = 0; i < pb->n_opset_import; i++) {
+        const char *d = pb->opset_import[i]->domain;
+        if (!d || !*d || !strcmp(d, "ai.onnx"))
+            rt->opset = (int)pb->opset_import[i]->version;
+    }
+    if (rt->opset == 0)
+        rt->opset = 13;
+    if (rt->opset < 10)
+        return rt_fail(rt,
+                       "ONNX opset %d is too old (10 or newer needed for "
+                       "QuantizeLinear/QLinear ops)",
+                       rt->opset);
+    const Onnx__GraphProto *g = pb->graph;
+    rt->consts = calloc(g->n_initializer + 1, sizeof *rt->consts);
+    if (!rt->consts)
+        return rt_fail(rt, "out of memory");
+    for (size_t i = 0; i < g->n_initializer; i++) {
+        if (decode_tensor(rt, g->initializer[i], &rt->consts[i], "initializer"))
+            return -1;
+        rt->nconsts++;
+    }
+    rt->ins = calloc(g->n_input + 1, sizeof *rt->ins);
+    rt->outs = calloc(g->n_output + 1, sizeof *rt->outs);
+    if (!rt->ins || !rt->outs)
+        return rt_fail(rt, "out of memory");
+    for (size_t i = 0; i < g->n_input; i++) {
+        int init = 0;
+        for (size_t j = 0; j < rt->nconsts; j++)
+            init |= g->input[i]->name && !strcmp(rt->consts[j].name, g->input[i]->name);
+        if (init)
+            continue;
+        if (rt->nin == 16)
+            return rt_fail(rt, "more than 16 graph inputs");
+        if (io_from_pb(rt, g->input[i], &rt->ins[rt->nin], "input"))
+            return -1;
+        if (rt->ins[rt->nin].rank < 0)
+            return rt_fail(rt, "graph input '%s' has no shape", rt->ins[rt->nin].name);
+        rt->nin++;
+    }
+    for (size_t i = 0; i < g->n_output; i++) {
+        if (io_from_pb(rt, g->output[i], &rt->outs[rt->nout], "output"))
+            return -1;
+        rt->nout++;
+    }
+    if (rt->nout == 0)
+        return rt_fail(rt, "ONNX graph has no outputs");
+    for (size_t i = 0; i < g->n_node; i++) {
+        const Onnx__NodeProto *n = g->node[i];
+        if (!n->op_type)
+            return rt_fail(rt, "node %zu has no op_type", i);
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------------ values, tensors, ops */
+static int find_val(imp *I, const char *name)
+{
+    for (int i = I->nv - 1; i >= 0; i--)
+        if (!strcmp(I->v[i].name, name))
+            return i;
+    return -1;
+}
+
+static val *new_val(imp *I, const char *name, int kind)
+{
+    if (I->nv == I->cap) {
+        int nc = I->cap ? 2 * I->cap : 256;
+        val *nv = realloc(I->v, sizeof *nv * (size_t)nc);
+        if (!nv)
+            return NULL;
+        I->v = nv, I->cap = nc;
+    }
+    val *v = &I->v[I->nv++];
+    memset(v, 0, sizeof *v);
+    v->name = name, v->kind = kind, v->expr = -1, v->c = -1, v->q = -1;
+    v->lo = -INFINITY, v->hi = INFINITY;
+    return v;
+}
+
+static int new_qt(dlp_rt *rt, const char *name, int rank, const int64_t *dims)
+{
+    if (rt->nqt == rt->capqt) {
+        int nc = rt->capqt ? 2 * rt->capqt : 64;
+        rt_qt *n = realloc(rt->qt, sizeof *n * (size_t)nc);
+        if (!n)
+            return -1;
+        rt->qt = n, rt->capqt = nc;
+    }
+    rt_qt *t = &rt->qt[rt->nqt];
+    memset(t, 0, sizeof *t);
+    t->name = strdup(name);
+    t->rank = rank;
+    t->count = 1;
+    for (int i = 0; i < rank; i++) {
+        t->dims[i] = dims[i];
+        t->count *= (size_t)dims[i];
+    }
+    t->layout = LAY_ANY;
+    t->first = t->last = -1;
+    return rt->nqt++;
+}
+
+static rt_op *new_op(imp *I, int kind, const char *opname)
+{
+    dlp_rt *rt = I->rt;
+    if (rt->nops == rt->capops) {
+        int nc = rt->capops ? 2 * rt->capops : 64;
+        rt_op *n = realloc(rt->ops, sizeof *n * (size_t)nc);
+        if (!n)
+            return NULL;
+        rt->ops = n, rt->capops = nc;
+    }
+    rt_op *o = &rt->ops[rt->nops++];
+    memset(o, 0, sizeof *o);
+    o->kind = kind;
+    o->opname = opname;
+    o->name = strdup(I->nname);
+    o->expr = -1;
+    o->out = -1;
+    return o;
+}
+
+static int new_expr(dlp_rt *rt, int op, int a, int b, float k, float k2)
+{
+    if (rt->nex == rt->capex) {
+        int nc = rt->capex ? 2 * rt->capex : 64;
+        rt_expr *n = realloc(rt->ex, sizeof *n * (size_t)nc);
+        if (!n)
+            return -1;
+        rt->ex = n, rt->capex = nc;
+    }
+    rt->ex[rt->nex] = (rt_expr){op, a, b, k, k2};
+    return rt->nex++;
+}
+
+float rt_expr_eval(const rt_expr *ex, int root, float x)
+{
+    const rt_expr *e = &ex[root];
+    float a = e->a >= 0 ? rt_expr_eval(ex, e->a, x) : 0.0f;
+    float b = e->b >= 0 ? rt_expr_eval(ex, e->b, x) : 0.0f;
+    switch (e->op) {
+    case E_X: return x;
+    case E_CONST: return e->k;
+    case E_ADD: return a + b;
+    case E_SUB: return a - b;
+    case E_MUL: return a * b;
+    case E_DIV: return a / b;
+    case E_POW: return powf(a, b);
+    case E_MIN: return fminf(a, b);
+    case E_MAX: return fmaxf(a, b);
+    case E_RELU: return a > 0 ? a : 0.0f;
+    case E_SIGMOID: return 1.0f / (1.0f + expf(-a));
+    case E_TANH: return tanhf(a);
+    case E_ERF: return erff(a);
+    case E_EXP: return expf(a);
+    case E_LOG: return logf(a);
+    case E_NEG: return -a;
+    case E_ABS: return fabsf(a);
+    case E_SQRT: return sqrtf(a);
+    case E_RECIP: return 1.0f / a;
+    case E_GELU: return 0.5f * a * (1.0f + erff(a * 0.70710678f));
+    case E_GELU_TANH: return 0.5f * a * (1.0f + tanhf(0.7978845608f * (a + 0.044715f * a * a * a)));
+    case E_LEAKY: return a >= 0 ? a : e->k * a;
+    case E_HSIGMOID: return fmaxf(0.0f, fminf(1.0f, e->k * a + e->k2));
+    case E_HSWISH: return a * fmaxf(0.0f, fminf(1.0f, a / 6.0f + 0.5f));
+    case E_SOFTPLUS: return logf(1.0f + expf(a));
+    case E_ELU: return a >= 0 ? a : e->k * (expf(a) - 1.0f);
+    case E_CLIP: return fminf(fmaxf(a, e->k), e->k2);
+    default: return NAN;
+    }
+}
+
+/* ------------------------------------------------------------------ node helpers */
+static const Onnx__AttributeProto *attr(const Onnx__NodeProto *n, const char *name)
+{
+    for (size_t i = 0; i < n->n_attribute; i++)
+        if (n->attribute[i]->name && !strcmp(n->attribute[i]->name, name))
+            return n->attribute[i];
+    return NULL;
+}
+
+static int64_t attr_i(const Onnx__NodeProto *n, const char *name, int64_t d)
+{
+    const Onnx__AttributeProto *a = attr(n, name);
+    return a ? a->i : d;
+}
+
+static float attr_f(const Onnx__NodeProto *n, const char *name, float d)
+{
+    const Onnx__AttributeProto *a = attr(n, name);
+    return a ? a->f : d;
+}
+
+/* ints attribute: count (<= max) or -1 when absent; -2 when longer than max. */
+static int attr_ints(const Onnx__NodeProto *n, const char *name, int64_t *out, int max)
+{
+    const Onnx__AttributeProto *a = attr(n, name);
+    if (!a)
+        return -1;
+    if (a->n_ints > (size_t)max)
+        return -2;
+    for (size_t i = 0; i < a->n_ints; i++)
+        out[i] = a->ints[i];
+    return (int)a->n_ints;
+}
+
+static const char *in_name(const Onnx__NodeProto *n, size_t i)
+{
+    return i < n->n_input && n->input[i] && n->input[i][0] ? n->input[i] : NULL;
+}
+
+/* The value of input i; error when missing. */
+static int in_val(imp *I, size_t i, int *vi)
+{
+    const char *nm = in_name(I->node, i);
+    if (!nm)
+        return NFAIL(I, "input %zu is missing", i);
+    *vi = find_val(I, nm);
+    if (*vi < 0)
+        return NFAIL(I,
+                     "input '%s' is not produced by any earlier node, initializer or graph "
+                     "input",
+                     nm);
+    return 0;
+}
+
+static rt_const *val_const(imp *I, int vi)
+{
+    return I->v[vi].kind == V_CONST || I->v[vi].kind == V_DQC ? &I->rt->consts[I->v[vi].c] : NULL;
+}
+
+/* A scalar from a constant (or one-element DQ constant, dequantized). */
+static int const_scalar(imp *I, int vi, double *out)
+{
+    val *v = &I->v[vi];
+    rt_const *c = val_const(I, vi);
+    if (!c || c->count != 1)
+        return -1;
+    *out = v->kind == V_DQC ? (c->v[0] - v->zp[0]) * v->sc[0] : c->v[0];
+    return 0;
+}
+
+/* Float values of a constant (dequantized when DQC); malloc'd. */
+static float *const_floats(imp *I, int vi, size_t *count)
+{
+    val *v = &I->v[vi];
+    rt_const *c = val_const(I, vi);
+    if (!c)
+        return NULL;
+    float *f = malloc(sizeof(float) * (c->count ? c->count : 1));
+    if (!f)
+        return NULL;
+    size_t inner = 1;
+    if (v->kind == V_DQC && v->nsc > 1)
+        for (int d = v->axis + 1; d < c->rank; d++)
+            inner *= (size_t)c->dims[d];
+    for (size_t i = 0; i < c->count; i++) {
+        if (v->kind == V_DQC) {
+            int k = v->nsc > 1 ? (int)((i / inner) % (size_t)v->nsc) : 0;
+            f[i] = (float)((c->v[i] - v->zp[k]) * v->sc[k]);
+        } else {
+            f[i] = (float)c->v[i];
+        }
+    }
+    *count = c->count;
+    return f;
+}
+
+/* Scale (float const) and zero point (int8/uint8 const, mapped to the int8 domain) of a
+ * QLinear operand. */
+static int qparams(imp *I, size_t si, size_t zi, double *scale, int32_t *zp, int *u8)
+{
+    int vs, vz = -1;
+    if (in_val(I, si, &vs))
+        return -1;
+    rt_const *s = val_const(I, vs);
+    if (!s || s->count != 1)
+        return NFAIL(I, "input %zu (scale) must be a one-element constant", si);
+    *scale = s->v[0];
+    if (!(*scale > 0) || !isfinite(*scale))
+        return NFAIL(I, "scale %g is not finite and positive", *scale);
+    *zp = 0;
+    if (u8)
+        *u8 = 0;
+    if (in_name(I->node, zi)) {
+        if (in_val(I, zi, &vz))
+            return -1;
+        rt_const *z = val_const(I, vz);
+        if (!z || z->count != 1)
+            return NFAIL(I, "input %zu (zero point) must be a one-element constant", zi);
+        if (z->dtype != OX_INT8 && z->dtype != OX_UINT8)
+            return NFAIL(I,
+                         "zero point of type %d: only int8 and uint8 activations are "
+                         "supported",
+                         z->dtype);
+        *zp = (int32_t)z->v[0] - (z->dtype == OX_UINT8 ? 128 : 0);
+        if (u8)
+            *u8 = z->dtype == OX_UINT8;
+    }
+    return 0;
+}
+
+static int set_out(imp *I, size_t i, val **out, int kind)
+{
+    if (i >= I->node->n_output || !I->node->output[i] || !I->node->output[i][0])
+        return NFAIL(I, "output %zu is missing", i);
+    *out = new_val(I, I->node->output[i], kind);
+    return *out ? 0 : NFAIL(I, "out of memory");
+}
+
+static rt_qt *QT(imp *I, int q)
+{
+    return &I->rt->qt[q];
+}
+
+/* The int8 tensor behind a Q value or a plain DQ (f(x) = x) value. */
+static int act_of(imp *I, int vi, int allow_dq, int *q)
+{
+    val *v = &I->v[vi];
+    if (v->kind == V_Q || (allow_dq && v->kind == V_EXPR && I->rt->ex[v->expr].op == E_X)) {
+        *q = v->q;
+        return 0;
+    }
+    if (v->kind == V_EXPR)
+        return NFAIL(I,
+                     "input '%s' is a float expression that is not requantized "
+                     "(QuantizeLinear) before this op",
+                     v->name);
+    if (v->kind == V_PEND)
+        return NFAIL(I,
+                     "input '%s' is the float output of '%s' without a QuantizeLinear; "
+                     "the DLP needs quantized activations",
+                     v->name, v->node->name);
+    if (v->kind == V_FLT)
+        return NFAIL(I, "input '%s' is a float tensor; quantize it (QuantizeLinear) first",
+                     v->name);
+    return NFAIL(I, "input '%s' is a constant where an activation is expected", v->name);
+}
+
+/* ------------------------------------------------------------------ shapes */
+static int64_t prod(const int64_t *d, int from, int to)
+{
+    int64_t p = 1;
+    for (int i = from; i < to; i++)
+        p *= d[i];
+    return p;
+}
+
+static int conv_shape(imp *I, const rt_qt *x, const rt_const *w, dlp_conv_shape *s)
+{
+    const Onnx__NodeProto *n = I->node;
+    if (x->rank != 4 || w->rank != 4)
+        return NFAIL(I, "only 2-D convolution (4-D NCHW input and OIHW weights) is supported");
+    int64_t k[8], st[2] = {1, 1}, dl[2] = {1, 1}, pd[4] = {0, 0, 0, 0};
+    if (attr_ints(n, "strides", st, 2) == -2 || attr_ints(n, "dilations", dl, 2) == -2 ||
+        attr_ints(n, "pads", pd, 4) == -2 || attr_ints(n, "kernel_shape", k, 2) == -2)
+        return NFAIL(I, "strides/dilations/pads/kernel_shape of wrong length");
+    const Onnx__AttributeProto *ap = attr(n, "auto_pad");
+    int64_t g = attr_i(n, "group", 1);
+    memset(s, 0, sizeof *s);
+    s->n = (int)x->dims[0], s->c = (int)x->dims[1], s->h = (int)x->dims[2], s->w = (int)x->dims[3];
+    s->cout = (int)w->dims[0], s->kh = (int)w->dims[2], s->kw = (int)w->dims[3];
+    s->stride_h = (int)st[0], s->stride_w = (int)st[1], s->dil_h = (int)dl[0],
+    s->dil_w = (int)dl[1];
+    s->groups = (int)g;
+    if (ap && ap->s.len && strncmp((const char *)ap->s.data, "NOTSET", ap->s.len)) {
+        int same = !strncmp((const char *)ap->s.data, "SAME_UPPER", ap->s.len) ||
+                   !strncmp((const char *)ap->s.data, "SAME_LOWER", ap->s.len);
+        if (!same && strncmp((const char *)ap->s.data, "VALID", ap->s.len))
+            return NFAIL(I, "auto_pad '%.*s' not supported", (int)ap->s.len, ap->s.data);
+        if (same) {
+            int upper = !strncmp((const char *)ap->s.data, "SAME_UPPER", ap->s.len);
+            int in[2] = {s->h, s->w}, kk[2] = {s->kh, s->kw}, ss[2] = {s->stride_h, s->stride_w},
+                dd[2] = {s->dil_h, s->dil_w};
+            for (int a = 0; a < 2; a++) {
+                int o = (in[a] + ss[a] - 1) / ss[a];
+                int t = (o - 1) * ss[a] + (kk[a] - 1) * dd[a] + 1 - in[a];
+                t = t < 0 ? 0 : t;
+                pd[a] = upper ? t / 2 : t - t / 2;
+                pd[a + 2] = t - pd[a];
+            }
+        }
+    }
+    s->pad_t = (int)pd[0], s->pad_l = (int)pd[1], s->pad_b = (int)pd[2], s->pad_r = (int)pd[3];
+    if (g < 1 || s->c % g || s->cout % g || w->dims[1] * g != x->dims[1])
+        return NFAIL(I, "group %lld does not match input channels %lld and weights %lld",
+                     (long long)g, (long long)x->dims[1], (long long)w->dims[1]);
+    int oh, ow;
+    if (s->stride_h < 1 || s->stride_w < 1 || s->dil_h < 1 || s->dil_w < 1 || pd[0] < 0 ||
+        pd[1] < 0 || pd[2] < 0 || pd[3] < 0 || dlp_conv_out_hw(s, &oh, &ow))
+        return NFAIL(I, "bad strides, dilations or pads for input %dx%d and kernel %dx%d", s->h,
+                     s->w, s->kh, s->kw);
+    return 0;
+}
+
+static int pool_shape(imp *I, const rt_qt *x, dlp_pool_shape *s, int global)
+{
+    const Onnx__NodeProto *n = I->node;
+    if (x->rank != 4)
+        return NFAIL(I, "pooling needs a 4-D NCHW input (rank %d)", x->rank);
+    memset(s, 0, sizeof *s);
+    s->n = (int)x->dims[0], s->c = (int)x->dims[1], s->h = (int)x->dims[2], s->w = (int)x->dims[3];
+    s->stride_h = s->stride_w = s->dil_h = s->dil_w = 1;
+    if (global) {
+        s->kh = s->h, s->kw = s->w;
+        return 0;
+    }
+    int64_t k[2], st[2] = {1, 1}, dl[2] = {1, 1}, pd[4] = {0, 0, 0, 0};
+    if (attr_ints(n, "kernel_shape", k, 2) != 2)
+        return NFAIL(I, "kernel_shape must have 2 entries");
+    if (attr_ints(n, "strides", st, 2) == -2 || attr_ints(n, "dilations", dl, 2) == -2 ||
+        attr_ints(n, "pads", pd, 4) == -2)
+        return NFAIL(I, "strides/dilations/pads of wrong length");
+    const Onnx__AttributeProto *ap = attr(n, "auto_pad");
+    if (ap && ap->s.len && strncmp((const char *)ap->s.data, "NOTSET", ap->s.len) &&
+        strncmp((const char *)ap->s.data, "VALID", ap->s.len))
+        return NFAIL(I, "auto_pad '%.*s' not supported for pooling", (int)ap->s.len, ap->s.data);
+    s->kh = (int)k[0], s->kw = (int)k[1];
+    s->stride_h = (int)st[0], s->stride_w = (int)st[1], s->dil_h = (int)dl[0],
+    s->dil_w = (int)dl[1];
+    s->pad_t = (int)pd[0], s->pad_l = (int)pd[1], s->pad_b = (int)pd[2], s->pad_r = (int)pd[3];
+    s->ceil_mode = (int)attr_i(n, "ceil_mode", 0);
+    s->count_include_pad = (int)attr_i(n, "count_include_pad", 0);
+    int oh, ow;
+    if (k[0] < 1 || k[1] < 1 || s->stride_h < 1 || s->stride_w < 1 || s->dil_h < 1 ||
+        s->dil_w < 1 || pd[0] < 0 || pd[1] < 0 || pd[2] < 0 || pd[3] < 0 ||
+        dlp_pool_out_hw(s, &oh, &ow))
+        return NFAIL(I, "bad kernel, strides, dilations or pads for input %dx%d", s->h, s->w);
+    return 0;
+}
+
+/* ------------------------------------------------------------------ op builders */
+/* Requantization multipliers in_scale * w_scale[c] / out_scale. */
+static int make_rq(imp *I, rt_op *o, double in_scale, const double *ws, int nws, double out_scale)
+{
+    o->nrq = nws;
+    o->mult = malloc(sizeof(int32_t) * (size_t)nws);
+    o->shift = malloc(sizeof(int32_t) * (size_t)nws);
+    if (!o->mult || !o->shift)
+        return NFAIL(I, "out of memory");
+    for (int c = 0; c < nws; c++) {
+        double r = in_scale * ws[c] / out_scale;
+        if (!(r >= 0) || !isfinite(r) || dlp_quantize_multiplier(r, &o->mult[c], &o->shift[c]))
+            if (r != 0 && !(r < 1e-9))
+                return NFAIL(I,
+                             "requantization multiplier %g (in %g * w %g / out %g) cannot "
+                             "be represented",
+                             r, in_scale, ws[c], out_scale);
+    }
+    return 0;
+}
+
+static void clamp_bounds(double lo, double hi, double s, int32_t zp, int32_t *qlo, int32_t *qhi)
+{
+    double l = isfinite(lo) ? zp + nearbyint(lo / s) : -128;
+    double h = isfinite(hi) ? zp + nearbyint(hi / s) : 127;
+    *qlo = (int32_t)(l < -128 ? -128 : l > 127 ? 127 : l);
+    *qhi = (int32_t)(h < -128 ? -128 : h > 127 ? 127 : h);
+    if (*qlo > *qhi)
+        *qlo = *qhi;
+}
+
+/* Weights: a constant value (int8/uint8, DQ per tensor or per axis, or QLinear with
+ * separate scale/zp), returned as int8 w - zp when that fits, else cpu = 1 keeps w and zp
+ * for the golden op (w stays in int16 range: stored int8 after -128 shift for uint8). */
+typedef struct {
+    int8_t *w;       /* w - zp[c] */
+    double *scale;   /* per channel (nch entries) */
+    int nch;         /* channels along axis */
+    int fits;        /* all w - zp in int8 */
+    int32_t *raw_zp; /* zero point per channel, int domain of the raw data */
+    int16_t *raw;    /* raw values */
+} wq;
+
+static void wq_free(wq *q)
+{
+    free(q->w), free(q->scale), free(q->raw_zp), free(q->raw);
+}
+
+static int weights(imp *I, const rt_const *c, const double *sc, const int32_t *zp, int nsc,
+                   int axis, int nch, wq *q)
+{
+    memset(q, 0, sizeof *q);
+    if (c->dtype != OX_INT8 && c->dtype != OX_UINT8)
+        return NFAIL(I,
+                     "weights '%s' are of type %d, not int8/uint8 (quantize them, e.g. "
+                     "QDQ per channel)",
+                     c->name, c->dtype);
+    if (nsc != 1 && nsc != nch)
+        return NFAIL(I, "weights '%s' have %d scales for %d channels", c->name, nsc, nch);
+    q->nch = nch;
+    q->w = malloc(c->count ? c->count : 1);
+    q->raw = malloc(sizeof(int16_t) * (c->count ? c->count : 1));
+    q->scale = malloc(sizeof(double) * (size_t)nch);
+    q->raw_zp = malloc(sizeof(int32_t) * (size_t)nch);
+    if (!q->w || !q->raw || !q->scale || !q->raw_zp)
+        return NFAIL(I, "out of memory");
+    size_t inner = 1;
+    for (int d = axis + 1; d < c->rank; d++)
+        inner *= (size_t)c->dims[d];
+    q->fits = 1;
+    for (int k = 0; k < nch; k++) {
+        q->scale[k] = sc[nsc == 1 ? 0 : k];
+        q->raw_zp[k] = zp ? zp[nsc == 1 ? 0 : k] : 0;
+    }
+    for (size_t i = 0; i < c->count; i++) {
+        int k = (int)((i / inner) % (size_t)nch);
+        int32_t v = (int32_t)c->v[i] - q->raw_zp[k];
+        q->raw[i] = (int16_t)c->v[i];
+        if (v < -128 || v > 127)
+            q->fits = 0;
+        q->w[i] = (int8_t)(v < -128 ? -128 : v > 127 ? 127 : v);
+    }
+    return 0;
+}
+
+/* Weights from a DQC value (QDQ form). */
+static int weights_dqc(imp *I, int vi, int axis_expect, int nch, wq *q)
+{
+    val *v = &I->v[vi];
+    if (v->kind != V_DQC)
+        return NFAIL(I,
+                     "weights '%s' must be a quantized constant (DequantizeLinear of an "
+                     "int8 initializer)",
+                     v->name);
+    if (v->nsc > 1 && v->axis != axis_expect)
+        return NFAIL(I,
+                     "weights '%s' are quantized per axis %d; per output channel (axis %d) "
+                     "is supported",
+                     v->name, v->axis, axis_expect);
+    return weights(I, &I->rt->consts[v->c], v->sc, v->zp, v->nsc, axis_expect, nch, q);
+}
+
+/* Bias: int32 constant (QLinear) or DQ(int32) in units of s_x*s_w (checked), or NULL. */
+static int bias_of(imp *I, int vi, int nch, double xs, const wq *w, int32_t **out)
+{
+    *out = NULL;
+    if (vi < 0)
+        return 0;
+    val *v = &I->v[vi];
+    rt_const *c = val_const(I, vi);
+    if (!c || c->count != (size_t)nch)
+        return NFAIL(I, "bias '%s' must be a constant of %d values", v->name, nch);
+    int32_t *b = malloc(sizeof(int32_t) * (size_t)nch);
+    if (!b)
+        return NFAIL(I, "out of memory");
+    for (int i = 0; i < nch; i++) {
+        double val_ = c->v[i];
+        if (v->kind == V_DQC) {
+            double s = v->sc[v->nsc > 1 ? i : 0], want = xs * w->scale[i];
+            val_ = (c->v[i] - v->zp[v->nsc > 1 ? i : 0]) * s / want;
+            val_ = nearbyint(val_);
+        } else if (c->dtype == OX_FLOAT) {
+            val_ = nearbyint(c->v[i] / (xs * w->scale[i]));
+        }
+        if (!(val_ >= INT32_MIN && val_ <= INT32_MAX)) {
+            free(b);
+            return NFAIL(I, "bias value %g out of int32 range", val_);
+        }
+        b[i] = (int32_t)val_;
+    }
+    *out = b;
+    return 0;
+}
+
+static int ensure_scale(imp *I, int q, double s, int32_t zp)
+{
+    rt_qt *t = QT(I, q);
+    if (t->scale == 0) {
+        t->scale = s, t->zp = zp;
+        return 0;
+    }
+    if (fabs(t->scale - s) > 1e-6 * s || t->zp != zp)
+        return NFAIL(I, "input '%s' has scale %g zp %d here but %g zp %d elsewhere", t->name, s, zp,
+                     t->scale, t->zp);
+    return 0;
+}
+
+static int out_qt(imp *I, size_t oi, int rank, const int64_t *dims, double s, int32_t zp, int u8,
+                  int kind_q)
+{
+    val *o;
+    if (set_out(I, oi, &o, kind_q ? V_Q : V_EXPR))
+        return -1;
+    int q = new_qt(I->rt, o->name, rank, dims);
+    if (q < 0)
+        return NFAIL(I, "out of memory");
+    QT(I, q)->scale = s, QT(I, q)->zp = zp, QT(I, q)->u8 = u8;
+    o->q = q;
+    if (!kind_q) {
+        o->expr = new_expr(I->rt, E_X, -1, -1, 0, 0);
+        if (o->expr < 0)
+            return NFAIL(I, "out of memory");
+    }
+    return q;
+}
+
+static int conv_op(imp *I, int xq, int64_t *odims, const rt_const *wc, wq *w, int32_t *bias,
+                   double ys, int32_t yzp, int32_t lo, int32_t hi, int q)
+{
+    rt_qt *x = QT(I, xq);
+    dlp_conv_shape s;
+    if (conv_shape(I, x, wc, &s))
+        return -1;
+    rt_op *o = new_op(I, O_CONV, "conv");
+    if (!o)
+        return NFAIL(I, "out of memory");
+    o->cs = s;
+    o->in[0] = xq, o->nin = 1, o->out = q;
+    o->bias = bias;
+    o->lo = lo, o->hi = hi;
+    o->cpu = !w->fits;
+    /* OIHW -> OHWI */
+    int cg = s.c / s.groups;
+    o->w = malloc(wc->count ? wc->count : 1);
+    if (!o->w)
+        return NFAIL(I, "out of memory");
+    for (int co = 0; co < s.cout; co++)
+        for (int ci = 0; ci < cg; ci++)
+            for (int ky = 0; ky < s.kh; ky++)
+                for (int kx = 0; kx < s.kw; kx++)
+                    o->w[((co * s.kh + ky) * s.kw + kx) * cg + ci] =
+                        w->w[((co * cg + ci) * s.kh + ky) * s.kw + kx];
+    if (make_rq(I, o, x->scale, w->scale, w->nch, ys))
+        return -1;
+    int oh, ow;
+    dlp_conv_out_hw(&s, &oh, &ow);
+    odims[0] = s.n, odims[1] = s.cout, odims[2] = oh, odims[3] = ow;
+    o->macs = (uint64_t)s.n * oh * ow * s.cout * cg * s.kh * s.kw;
+    (void)yzp;
+    return 0;
+}
+
+/* The output tensor of a conv is created before the op (the shape comes from conv_shape). */
+static int conv_shape_out(imp *I, int xq, const rt_const *wc, int64_t *od)
+{
+    dlp_conv_shape s;
+    if (conv_shape(I, QT(I, xq), wc, &s))
+        return -1;
+    int oh, ow;
+    dlp_conv_out_hw(&s, &oh, &ow);
+    od[0] = s.n, od[1] = s.cout, od[2] = oh, od[3] = ow;
+    return 0;
+}
+
+static int do_conv(imp *I, int xq, int wv_or_c, int is_qlinear, const double *wsc,
+                   const int32_t *wzp, int nwsc, int bv, double ys, int32_t yzp, int u8, double lo,
+                   double hi, size_t oi, int kind_q)
+{
+    rt_const *wc = is_qlinear ? &I->rt->consts[wv_or_c] : val_const(I, wv_or_c);
+    if (!wc)
+        return NFAIL(I, "weights must be a constant");
+    if (wc->rank != 4)
+        return NFAIL(I, "weights must be 4-D OIHW (rank %d)", wc->rank);
+    int nch = (int)wc->dims[0];
+    wq w;
+    int rc = is_qlinear ? weights(I, wc, wsc, wzp, nwsc, 0, nch, &w)
+                        : weights_dqc(I, wv_or_c, 0, nch, &w);
+    if (rc) {
+        wq_free(&w);
+        return -1;
+    }
+    int64_t od[4];
+    int32_t *bias = NULL;
+    if (conv_shape_out(I, xq, wc, od) || bias_of(I, bv, nch, QT(I, xq)->scale, &w, &bias)) {
+        wq_free(&w);
+        return -1;
+    }
+    int q = out_qt(I, oi, 4, od, ys, yzp, u8, kind_q);
+    int32_t qlo, qhi;
+    clamp_bounds(lo, hi, ys, yzp, &qlo, &qhi);
+    rc = q < 0 ? -1 : conv_op(I, xq, od, wc, &w, bias, ys, yzp, qlo, qhi, q);
+    if (rc == 0 && !w.fits)
+        fprintf(stderr,
+                "dlp: warning: node '%s': weight zero points make w - zp leave int8; "
+                "running it on the CPU (golden conv)\n",
+                I->nname);
+    if (rc == 0 && !w.fits) {
+        /* keep raw weights (OHWI) and zero points for the golden op */
+        rt_op *o = &I->rt->ops[I->rt->nops - 1];
+        free(o->w);
+        o->w = NULL;
+        (void)o;
+        rc = NFAIL(I, "weights with zero points that do not fit int8 after subtraction are "
+                      "not supported");
+    }
+    wq_free(&w);
+    return rc;
+}
+
+/* MatMul / Gemm with constant B (k x n) in QDQ (DQC) or QLinear form. */
+static int do_matmul_const(imp *I, int aq, const rt_const *bc, wq *w, int trans_b, int32_t *bias,
+                           double alpha, double ys, int32_t yzp, int u8, double lo, double hi,
+                           size_t oi, int kind_q)
+{
+    rt_qt *a = QT(I, aq);
+    if (bc->rank != 2) {
+        free(bias);
+        return NFAIL(I, "constant B must be 2-D (rank %d)", bc->rank);
+    }
+    int k = (int)bc->dims[trans_b ? 1 : 0], n = (int)bc->dims[trans_b ? 0 : 1];
+    if (a->rank < 1 || a->dims[a->rank - 1] != k) {
+        free(bias);
+        return NFAIL(I, "A's last dimension %lld does not match B's K %d",
+                     (long long)(a->rank ? a->dims[a->rank - 1] : 0), k);
+    }
+    int64_t od[RT_MAX_RANK];
+    memcpy(od, a->dims, sizeof od);
+    od[a->rank - 1] = n;
+    int q = out_qt(I, oi, a->rank, od, ys, yzp, u8, kind_q);
+    if (q < 0) {
+        free(bias);
+        return -1;
+    }
+    rt_op *o = new_op(I, O_MATMUL, "matmul");
+    if (!o) {
+        free(bias);
+        return NFAIL(I, "out of memory");
+    }
+    o->in[0] = aq, o->nin = 1, o->out = q;
+    o->m = (int)prod(a->dims, 0, a->rank - 1), o->k = k, o->n = n, o->trans_b = trans_b;
+    o->w = w->w;
+    w->w = NULL;
+    o->bias = bias;
+    for (int c = 0; c < w->nch; c++)
+        w->scale[c] *= alpha;
+    if (make_rq(I, o, a->scale, w->scale, w->nch, ys))
+        return -1;
+    clamp_bounds(lo, hi, ys, yzp, &o->lo, &o->hi);
+    o->macs = (uint64_t)o->m * k * n;
+    return 0;
+}
+
+static int do_matmul_act(imp *I, int aq, int bq, double ys, int32_t yzp, int u8, double lo,
+                         double hi, size_t oi, int kind_q)
+{
+    rt_qt *a = QT(I, aq), *b = QT(I, bq);
+    if (a->rank < 2 || b->rank < 2)
+        return NFAIL(I, "activation x activation MatMul needs rank >= 2 operands");
+    int m = (int)a->dims[a->rank - 2], k = (int)a->dims[a->rank - 1];
+    int kb = (int)b->dims[b->rank - 2], n = (int)b->dims[b->rank - 1];
+    int64_t batch = prod(a->dims, 0, a->rank - 2), bb = prod(b->dims, 0, b->rank - 2);
+    if (k != kb || (bb != 1 && bb != batch))
+        return NFAIL(I, "shapes do not match for MatMul (A ..x%dx%d, B ..x%dx%d)", m, k, kb, n);
+    int64_t od[RT_MAX_RANK];
+    memcpy(od, a->dims, sizeof od);
+    od[a->rank - 1] = n;
+    int q = out_qt(I, oi, a->rank, od, ys, yzp, u8, kind_q);
+    if (q < 0)
+        return -1;
+    rt_op *o = new_op(I, O_MATMUL_ACT, "matmul_act");
+    if (!o)
+        return NFAIL(I, "out of memory");
+    o->in[0] = aq, o->in[1] = bq, o->nin = 2, o->out = q;
+    o->m = m, o->k = k, o->n = n, o->batch = (int)batch, o->b_shared = bb == 1 && batch > 1;
+    double one = 1.0;
+    if (make_rq(I, o, a->scale * b->scale, &one, 1, ys))
+        return -1;
+    clamp_bounds(lo, hi, ys, yzp, &o->lo, &o->hi);
+    o->macs = (uint64_t)batch * m * k * n;
+    return 0;
+}
+
+static int same_shape(const rt_qt *a, const rt_qt *b)
+{
+    if (a->rank != b->rank)
+        return 0;
+    for (int i = 0; i < a->rank; i++)
+        if (a->dims[i] != b->dims[i])
+            return 0;
+    return 1;
+}
+
+/* A constant operand of Add/Mul broadcast to the shape of t, quantized (its own scale). */
+static int const_operand(imp *I, int vi, const rt_qt *t, int *cq)
+{
+    val *v = &I->v[vi];
+    rt_const *c = val_const(I, vi);
+    size_t nf;
+    float *f = const_floats(I, vi, &nf);
+    if (!f)
+        return NFAIL(I, "out of memory");
+    /* numpy broadcasting of c to t */
+    if (c->rank > t->rank) {
+        free(f);
+        return NFAIL(I, "constant '%s' has higher rank than the activation", v->name);
+    }
+    double mn = 0, mx = 0;
+    for (size_t i = 0; i < nf; i++)
+        mn = fmin(mn, f[i]), mx = fmax(mx, f[i]);
+    double s = v->kind == V_DQC && v->nsc == 1 ? v->sc[0] : fmax((mx - mn) / 255.0, 1e-8);
+    int32_t zp = v->kind == V_DQC && v->nsc == 1 ? v->zp[0] - (c->dtype == OX_UINT8 ? 128 : 0)
+                                                 : (int32_t)nearbyint(-128 - mn / s);
+    int q = new_qt(I->rt, v->name, t->rank, t->dims);
+    if (q < 0) {
+        free(f);
+        return NFAIL(I, "out of memory");
+    }
+    rt_qt *o = QT(I, q);
+    o->scale = s, o->zp = zp;
+    o->cdata = malloc(o->count ? o->count : 1);
+    if (!o->cdata) {
+        free(f);
+        return NFAIL(I, "out of memory");
+    }
+    int off = t->rank - c->rank;
+    for (size_t i = 0; i < o->count; i++) {
+        size_t rem = i, ci = 0, cstride = 1;
+        for (int d = t->rank - 1; d >= 0; d--) {
+            size_t idx = rem % (size_t)t->dims[d];
+            rem /= (size_t)t->dims[d];
+            int cd = d - off;
+            if (cd >= 0) {
+                if (c->dims[cd] != 1 && c->dims[cd] != t->dims[d]) {
+                    free(f);
+                    return NFAIL(I, "constant '%s' does not broadcast to the activation shape",
+                                 v->name);
+                }
+                if (c->dims[cd] != 1)
+                    ci += idx * cstride;
+                cstride *= (size_t)c->dims[cd];
+            }
+        }
+        double qv = nearbyint(f[ci] / s) + zp;
+        o->cdata[i] = (int8_t)(qv < -128 ? -128 : qv > 127 ? 127 : qv);
+    }
+    free(f);
+    *cq = q;
+    return 0;
+}
+
+static int do_eltwise(imp *I, int kind, int aq, int bq, double ys, int32_t yzp, int u8, double lo,
+                      double hi, size_t oi, int kind_q)
+{
+    rt_qt *a = QT(I, aq), *b = QT(I, bq);
+    if (!same_shape(a, b))
+        return NFAIL(I, "activation operands of different shapes (broadcasting between two "
+                        "activations is not supported)");
+    int32_t qlo, qhi;
+    clamp_bounds(lo, hi, ys, yzp, &qlo, &qhi);
+    int q = out_qt(I, oi, a->rank, a->dims, ys, yzp, u8, kind_q);
+    if (q < 0)
+        return -1;
+    rt_op *o = new_op(I, kind, kind == O_ADD ? "add" : "mul");
+    if (!o)
+        return NFAIL(I, "out of memory");
+    o->in[0] = aq, o->in[1] = bq, o->nin = 2, o->out = q;
+    o->lo = qlo, o->hi = qhi;
+    a = QT(I, aq), b = QT(I, bq);
+    int rc = kind == O_ADD
+                 ? dlp_add_prepare(a->scale, a->zp, b->scale, b->zp, ys, yzp, qlo, qhi, &o->addp)
+                 : dlp_mul_prepare(a->scale, a->zp, b->scale, b->zp, ys, yzp, qlo, qhi, &o->mulp);
+    if (rc)
+        return NFAIL(I, "scales cannot be represented by the int8 %s (%s)",
+                     kind == O_ADD ? "ADD" : "MUL", dlp_status_str(rc));
+    return 0;
+}
+
+/* LUT op: y = Q(f(DQ(x))), evaluated in float32 as onnxruntime does. */
+static int do_lut(imp *I, int xq, int expr, double ys, int32_t yzp, int u8, size_t oi)
+{
+    rt_qt *x = QT(I, xq);
+    int q = out_qt(I, oi, x->rank, x->dims, ys, yzp, u8, 1);
+    if (q < 0)
+        return -1;
+    x = QT(I, xq);
+    rt_op *o = new_op(I, O_LUT, "lut");
+    if (!o)
+        return NFAIL(I, "out of memory");
+    o->in[0] = xq, o->nin = 1, o->out = q;
+    o->lo = -128, o->hi = 127;
+    for (int i = 0; i < 256; i++) {
+        float xf = (float)(i - 128 - x->zp) * (float)x->scale;
+        float y = rt_expr_eval(I->rt->ex, expr, xf);
+        float r = nearbyintf(y / (float)ys) + (float)yzp;
+        if (isnan(r))
+            r = (float)yzp;
+        o->lut[i] = (int16_t)(r < -128 ? -128 : r > 127 ? 127 : r);
+    }
+    return 0;
+}
+
+static int do_softmax(imp *I, int xq, int axis, double ys, int32_t yzp, int u8, size_t oi)
+{
+    rt_qt *x = QT(I, xq);
+    if (axis < 0)
+        axis += x->rank;
+    if (axis != x->rank - 1)
+        return NFAIL(I, "Softmax over axis %d: only the last axis is supported", axis);
+    int q = out_qt(I, oi, x->rank, x->dims, ys, yzp, u8, 1);
+    if (q < 0)
+        return -1;
+    x = QT(I, xq);
+    rt_op *o = new_op(I, O_SOFTMAX, "softmax");
+    if (!o)
+        return NFAIL(I, "out of memory");
+    o->in[0] = xq, o->nin = 1, o->out = q;
+    o->m = (int)prod(x->dims, 0, x->rank - 1), o->n = (int)x->dims[x->rank - 1];
+    if (o->n > 65535)
+        return NFAIL(I, "Softmax rows of %d values are too long", o->n);
+    if (dlp_lut_build_softmax_exp(x->scale, o->lut) ||
+        dlp_quantize_multiplier(1.0 / (1073741824.0 * ys), &o->mult0, &o->shift0))
+        return NFAIL(I, "softmax scales (in %g, out %g) cannot be represented", x->scale, ys);
+    o->lo = -128, o->hi = 127;
+    return 0;
+}
+
+static int do_lnorm(imp *I, int xq, int gv, int bv, double eps, int axis, double ys, int32_t yzp,
+                    int u8, size_t oi)
+{
+    rt_qt *x = QT(I, xq);
+    if (axis < 0)
+        axis += x->rank;
+    if (axis != x->rank - 1)
+        return NFAIL(I, "LayerNormalization over axis %d: only the last axis is supported", axis);
+    int len = (int)x->dims[x->rank - 1];
+    size_t ng = 0, nb = 0;
+    float *g = gv >= 0 ? const_floats(I, gv, &ng) : NULL;
+    float *b = bv >= 0 ? const_floats(I, bv, &nb) : NULL;
+    if ((gv >= 0 && (!g || ng != (size_t)len)) || (bv >= 0 && (!b || nb != (size_t)len))) {
+        free(g), free(b);
+        return NFAIL(I, "scale and bias must be constants of %d values", len);
+    }
+    int q = out_qt(I, oi, x->rank, x->dims, ys, yzp, u8, 1);
+    if (q < 0) {
+        free(g), free(b);
+        return -1;
+    }
+    x = QT(I, xq);
+    rt_op *o = new_op(I, O_LNORM, "layernorm");
+    if (!o)
+        return NFAIL(I, "out of memory");
+    o->in[0] = xq, o->nin = 1, o->out = q;
+    o->m = (int)prod(x->dims, 0, x->rank - 1), o->n = len;
+    o->gamma = g, o->beta = b, o->eps = eps;
+    o->lo = -128, o->hi = 127;
+    return 0;
+}
+
+static int do_pool(imp *I, int avg, int global, int xq, double ys, int32_t yzp, int u8, size_t oi,
+                   int kind_q)
+{
+    dlp_pool_shape s;
+    if (pool_shape(I, QT(I, xq), &s, global))
+        return -1;
+    int oh, ow;
+    dlp_pool_out_hw(&s, &oh, &ow);
+    int64_t od[4] = {s.n, s.c, oh, ow};
+    int q = out_qt(I, oi, 4, od, ys, yzp, u8, kind_q);
+    if (q < 0)
+        return -1;
+    rt_op *o = new_op(I, avg ? O_AVGPOOL : O_MAXPOOL, avg ? "avgpool" : "maxpool");
+    if (!o)
+        return NFAIL(I, "out of memory");
+    o->in[0] = xq, o->nin = 1, o->out = q;
+    o->ps = s;
+    o->lo = -128, o->hi = 127;
+    return 0;
+}
+
+/* Host data-movement ops; the result keeps the input's quantization. */
+static int do_move(imp *I, int kind, const char *opname, int *xqs, int nx, int rank,
+                   const int64_t *od, int axis, const int *perm, int kind_q)
+{
+    rt_qt *x = QT(I, xqs[0]);
+    int q = out_qt(I, 0, rank, od, x->scale, x->zp, x->u8, kind_q);
+    if (q < 0)
+        return -1;
+    rt_op *o = new_op(I, kind, opname);
+    if (!o)
+        return NFAIL(I, "out of memory");
+    if (nx > 64)
+        return NFAIL(I, "more than 64 inputs");
+    for (int i = 0; i < nx; i++)
+        o->in[i] = xqs[i];
+    o->nin = nx, o->out = q, o->axis = axis;
+    if (perm)
+        memcpy(o->perm, perm, sizeof o->perm);
+    o->where = 2;
+    return 0;
+}
+
+/* ------------------------------------------------------------------ node dispatch */
+static int is(const Onnx__NodeProto *n, const char *op)
+{
+    return !strcmp(n->op_type, op);
+}
+
+static int add_const(imp *I, const Onnx__TensorProto *t, const char *name)
+{
+    dlp_rt *rt = I->rt;
+    rt_const *nc = realloc(rt->consts, sizeof *nc * (rt->nconsts + 1));
+    if (!nc)
+        return NFAIL(I, "out of memory");
+    rt->consts = nc;
+    if (decode_tensor(rt, t, &rt->consts[rt->nconsts], "Constant"))
+        return -1;
+    rt->consts[rt->nconsts].name = name;
+    val *v;
+    if (set_out(I, 0, &v, V_CONST))
+        return -1;
+    v->c = (int)rt->nconsts++;
+    return 0;
+}
+
+/* Constant node: value tensor or value_float(s)/value_int(s). */
+static int node_constant(imp *I)
+{
+    const Onnx__NodeProto *n = I->node;
+    const Onnx__AttributeProto *a = attr(n, "value");
+    if (a && a->t)
+        return add_const(I, a->t, n->output[0]);
+    Onnx__TensorProto t = ONNX__TENSOR_PROTO__INIT;
+    int64_t dim = 0;
+    float f;
+    int64_t iv;
+    if ((a = attr(n, "value_float"))) {
+        f = a->f;
+        t.data_type = OX_FLOAT, t.n_float_data = 1, t.float_data = &f;
+    } else if ((a = attr(n, "value_floats"))) {
+        t.data_type = OX_FLOAT, t.n_float_data = a->n_floats, t.float_data = a->floats;
+        dim = (int64_t)a->n_floats, t.n_dims = 1, t.dims = &dim;
+    } else if ((a = attr(n, "value_int"))) {
+        iv = a->i;
+        t.data_type = OX_INT64, t.n_int64_data = 1, t.int64_data = &iv;
+    } else if ((a = attr(n, "value_ints"))) {
+        t.data_type = OX_INT64, t.n_int64_data = a->n_ints, t.int64_data = a->ints;
+        dim = (int64_t)a->n_ints, t.n_dims = 1, t.dims = &dim;
+    } else {
+        return NFAIL(I, "Constant without a supported value attribute");
+    }
+    return add_const(I, &t, n->output[0]);
+}
+
+static int materialize(imp *I, const val *p, double s, int32_t zp, int u8);
+
+static int node_quantize(imp *I)
+{
+    int xv;
+    if (in_val(I, 0, &xv))
+        return -1;
+    double s;
+    int32_t zp;
+    int u8;
+    if (qparams(I, 1, 2, &s, &zp, &u8))
+        return -1;
+    if (!in_name(I->node, 2)) { /* no zero point: uint8 output, zp 0 */
+        const Onnx__AttributeProto *ot = attr(I->node, "output_dtype");
+        if (!ot || ot->i == OX_UINT8)
+            u8 = 1, zp = -128;
+    }
+    val *x = &I->v[xv];
+    switch (x->kind) {
+    case V_FLT: {
+        rt_qt *f = QT(I, x->q);
+        int q = out_qt(I, 0, f->rank, f->dims, s, zp, u8, 1);
+        if (q < 0)
+            return -1;
+        rt_op *o = new_op(I, O_QUANT, "quantize");
+        if (!o)
+            return NFAIL(I, "out of memory");
+        o->in[0] = I->v[xv].q, o->nin = 1, o->out = q, o->where = 2;
+        return 0;
+    }
+    case V_EXPR: {
+        rt_qt *src = QT(I, x->q);
+        if (I->rt->ex[x->expr].op == E_X && fabs(src->scale - s) <= 1e-7 * s && src->zp == zp) {
+            val *o;
+            if (set_out(I, 0, &o, V_Q))
+                return -1;
+            o->q = I->v[xv].q;
+            if (u8)
+                QT(I, o->q)->u8 = 1;
+            return 0;
+        }
+        return do_lut(I, x->q, x->expr, s, zp, u8, 0);
+    }
+    case V_PEND: {
+        val p = *x;
+        const char *keep = I->nname;
+        I->nname = p.node->name && *p.node->name ? p.node->name : p.name;
+        int rc = materialize(I, &p, s, zp, u8);
+        I->nname = keep;
+        return rc;
+    }
+    default: return NFAIL(I, "QuantizeLinear of '%s': input must be a float activation", x->name);
+    }
+}
+
+static int pend_act(imp *I, int vi, int *q)
+{
+    return act_of(I, vi, 1, q);
+}
+
+static int materialize(imp *I, const val *p, double s, int32_t zp, int u8)
+{
+    int aq = -1, bq = -1;
+    switch (p->pk) {
+    case P_CONV:
+        if (pend_act(I, p->pa, &aq))
+            return -1;
+        return do_conv(I, aq, p->pw, 0, NULL, NULL, 0, p->pbias, s, zp, u8, p->lo, p->hi, 0, 1);
+    case P_MATMUL:
+    case P_GEMM: {
+        if (pend_act(I, p->pa, &aq))
+            return -1;
+        int trans_b = p->pk == P_GEMM ? (int)attr_i(p->node, "transB", 0) : 0;
+        double alpha = p->pk == P_GEMM ? attr_f(p->node, "alpha", 1.0f) : 1.0;
+        if (p->pk == P_GEMM && attr_i(p->node, "transA", 0))
+            return NFAIL(I, "Gemm with transA = 1 is not supported");
+        if (I->v[p->pw].kind != V_DQC && I->v[p->pw].kind != V_CONST) {
+            if (p->pk == P_GEMM || pend_act(I, p->pw, &bq))
+                return p->pk == P_GEMM ? NFAIL(I, "Gemm B must be a quantized constant") : -1;
+            return do_matmul_act(I, aq, bq, s, zp, u8, p->lo, p->hi, 0, 1);
+        }
+        rt_const *bc = val_const(I, p->pw);
+        if (bc->rank != 2)
+            return NFAIL(I, "constant B must be 2-D");
+        int n = (int)bc->dims[trans_b ? 0 : 1];
+        wq w;
+        if (weights_dqc(I, p->pw, trans_b ? 0 : 1, n, &w)) {
+            wq_free(&w);
+            return -1;
+        }
+        if (!w.fits) {
+            wq_free(&w);
+            return NFAIL(I, "weights '%s': w - zero point leaves int8", bc->name);
+        }
+        int32_t *bias = NULL;
+        if (p->pbias >= 0) {
+            if (p->pk == P_GEMM && attr_f(p->node, "beta", 1.0f) != 1.0f) {
+                wq_free(&w);
+                return NFAIL(I, "Gemm with beta != 1 and a bias is not supported");
+            }
+            double as = QT(I, aq)->scale;
+            for (int c = 0; c < n; c++)
+                w.scale[c] *= alpha;
+            int rc = bias_of(I, p->pbias, n, as, &w, &bias);
+            for (int c = 0; c < n; c++)
+                w.scale[c] /= alpha;
+            if (rc) {
+                wq_free(&w);
+                return -1;
+            }
+        }
+        int rc =
+            do_matmul_const(I, aq, bc, &w, trans_b, bias, alpha, s, zp, u8, p->lo, p->hi, 0, 1);
+        wq_free(&w);
+        return rc;
+    }
+    case P_ADD:
+    case P_MUL: {
+        int kind = p->pk == P_ADD ? O_ADD : O_MUL;
+        int ca = I->v[p->pa].kind == V_DQC || I->v[p->pa].kind == V_CONST;
+        int cb = I->v[p->pb].kind == V_DQC || I->v[p->pb].kind == V_CONST;
+        if (ca && cb)
+            return NFAIL(I, "both operands are constants");
+        int av = ca ? p->pb : p->pa, cv = ca ? p->pa : p->pb;
+        if (pend_act(I, av, &aq))
+            return -1;
+        if (ca || cb) {
+            if (const_operand(I, cv, QT(I, aq), &bq))
+                return -1;
+        } else if (pend_act(I, cv, &bq)) {
+            return -1;
+        }
+        return do_eltwise(I, kind, aq, bq, s, zp, u8, p->lo, p->hi, 0, 1);
+    }
+    case P_AVGPOOL:
+    case P_GAP: {
+        if (pend_act(I, p->pa, &aq))
+            return -1;
+        const Onnx__NodeProto *keep = I->node;
+        I->node = p->node; /* pool attributes */
+        dlp_pool_shape ps;
+        int rc = pool_shape(I, QT(I, aq), &ps, p->pk == P_GAP);
+        I->node = keep;
+        if (rc)
+            return -1;
+        int oh, ow;
+        dlp_pool_out_hw(&ps, &oh, &ow);
+        int64_t od[4] = {ps.n, ps.c, oh, ow};
+        int q = out_qt(I, 0, 4, od, s, zp, u8, 1);
+        if (q < 0)
+            return -1;
+        rt_op *o = new_op(I, O_AVGPOOL, "avgpool");
+        if (!o)
+            return NFAIL(I, "out of memory");
+        o->in[0] = aq, o->nin = 1, o->out = q, o->ps = ps;
+        clamp_bounds(p->lo, p->hi, s, zp, &o->lo, &o->hi);
+        return 0;
+    }
+    case P_SOFTMAX: {
+        if (pend_act(I, p->pa, &aq))
+            return -1;
+        int64_t ax = attr_i(p->node, "axis", I->rt->opset >= 13 ? -1 : 1);
+        if (I->rt->opset < 13 && ax >= 0 && ax == QT(I, aq)->rank - 1)
+            ax = -1;
+        return do_softmax(I, aq, (int)ax, s, zp, u8, 0);
+    }
+    case P_LNORM: {
+        if (pend_act(I, p->pa, &aq))
+            return -1;
+        return do_lnorm(I, aq, p->pw, p->pbias, attr_f(p->node, "epsilon", 1e-5f),
+                        (int)attr_i(p->node, "axis", -1), s, zp, u8, 0);
+    }
+    }
+    return NFAIL(I, "internal: unknown pending op");
+}
+
+static int pend(imp *I, int pk, int a, int b, int w, int bias)
+{
+    val *o;
+    if (set_out(I, 0, &o, V_PEND))
+        return -1;
+    o->pk = pk, o->node = I->node, o->pa = a, o->pb = b, o->pw = w, o->pbias = bias;
+    return 0;
+}
+
+static int opt_in(imp *I, size_t i, int *v)
+{
+    *v = -1;
+    return in_name(I->node, i) ? in_val(I, i, v) : 0;
+}
+
+static int node_dequantize(imp *I)
+{
+    int xv;
+    if (in_val(I, 0, &xv))
+        return -1;
+    val *x = &I->v[xv];
+    int sv, zv = -1;
+    if (in_val(I, 1, &sv) || opt_in(I, 2, &zv))
+        return -1;
+    rt_const *sc = val_const(I, sv), *zc = zv >= 0 ? val_const(I, zv) : NULL;
+    if (!sc || (zv >= 0 && !zc) || (zc && zc->count != sc->count))
+        return NFAIL(I, "scale and zero point must be constants of the same size");
+    if (x->kind == V_Q) {
+        if (sc->count != 1)
+            return NFAIL(I, "per-axis dequantization of an activation is not supported");
+        int32_t zp = zc ? (int32_t)zc->v[0] - (zc->dtype == OX_UINT8 ? 128 : 0) : 0;
+        int q = x->q;
+        if (ensure_scale(I, q, sc->v[0], zp))
+            return -1;
+        val *o;
+        if (set_out(I, 0, &o, V_EXPR))
+            return -1;
+        o->q = q;
+        o->expr = new_expr(I->rt, E_X, -1, -1, 0, 0);
+        return o->expr < 0 ? NFAIL(I, "out of memory") : 0;
+    }
+    if (x->kind == V_CONST) {
+        rt_const *c = &I->rt->consts[x->c];
+        int axis = (int)attr_i(I->node, "axis", 1);
+        if (axis < 0)
+            axis += c->rank;
+        if (sc->count > 1 && (axis < 0 || axis >= c->rank || c->dims[axis] != (int64_t)sc->count))
+            return NFAIL(I, "%zu scales do not match axis %d of '%s'", sc->count, axis, c->name);
+        int cidx = x->c;
+        val *o;
+        if (set_out(I, 0, &o, V_DQC))
+            return -1;
+        o->c = cidx, o->nsc = (int)sc->count, o->axis = axis, o->own = 1;
+        o->sc = malloc(sizeof(double) * sc->count);
+        o->zp = malloc(sizeof(int32_t) * sc->count);
+        if (!o->sc || !o->zp)
+            return NFAIL(I, "out of memory");
+        for (size_t i = 0; i < sc->count; i++) {
+            o->sc[i] = sc->v[i];
+            o->zp[i] = zc ? (int32_t)zc->v[i] : 0;
+        }
+        return 0;
+    }
+    return NFAIL(I, "DequantizeLinear input '%s' is not a quantized tensor", x->name);
+}
+
+/* Unary float op -> expression; on a pending op, Relu/Clip become its output clamp. */
+static int node_unary(imp *I, int eop, float k, float k2)
+{
+    int xv;
+    if (in_val(I, 0, &xv))
+        return -1;
+    val *x = &I->v[xv];
+    if (x->kind == V_PEND && (eop == E_RELU || eop == E_CLIP)) {
+        val p = *x;
+        val *o;
+        if (set_out(I, 0, &o, V_PEND))
+            return -1;
+        const char *nm = o->name;
+        *o = p;
+        o->name = nm;
+        o->own = 0;
+        if (eop == E_RELU)
+            o->lo = fmax(o->lo, 0.0);
+        else
+            o->lo = fmax(o->lo, k), o->hi = fmin(o->hi, k2);
+        return 0;
+    }
+    if (x->kind == V_Q) { /* QLinear graphs: Relu/Clip on an int8 tensor */
+        if (eop != E_RELU && eop != E_CLIP)
+            return NFAIL(I, "float op on an int8 tensor (missing DequantizeLinear)");
+        int src = x->q;
+        rt_qt *t = QT(I, src);
+        if (t->scale == 0)
+            return NFAIL(I, "input '%s' has no known scale", t->name);
+        int e0 = new_expr(I->rt, E_X, -1, -1, 0, 0);
+        int e = new_expr(I->rt, eop, e0, -1, k, k2);
+        if (e0 < 0 || e < 0)
+            return NFAIL(I, "out of memory");
+        return do_lut(I, src, e, t->scale, t->zp, t->u8, 0);
+    }
+    if (x->kind != V_EXPR)
+        return NFAIL(I,
+                     "input '%s' is not a dequantized activation (the DLP runs quantized "
+                     "graphs: QDQ or QLinear form)",
+                     x->name);
+    int src = x->q, root = x->expr;
+    int e = new_expr(I->rt, eop, root, -1, k, k2);
+    if (e < 0)
+        return NFAIL(I, "out of memory");
+    val *o;
+    if (set_out(I, 0, &o, V_EXPR))
+        return -1;
+    o->q = src, o->expr = e;
+    return 0;
+}
+
+static int node_binary(imp *I, int eop)
+{
+    int av, bv;
+    if (in_val(I, 0, &av) || in_val(I, 1, &bv))
+        return -1;
+    val *a = &I->v[av], *b = &I->v[bv];
+    double ka, kb;
+    int sa = const_scalar(I, av, &ka) == 0, sb = const_scalar(I, bv, &kb) == 0;
+    /* expression of one source (with scalar constants) */
+    if ((a->kind == V_EXPR || sa) && (b->kind == V_EXPR || sb) && !(sa && sb) &&
+        (!(a->kind == V_EXPR && b->kind == V_EXPR) || a->q == b->q)) {
+        int src = a->kind == V_EXPR ? a->q : b->q;
+        int ea = a->kind == V_EXPR ? a->expr : new_expr(I->rt, E_CONST, -1, -1, (float)ka, 0);
+        int eb = b->kind == V_EXPR ? b->expr : new_expr(I->rt, E_CONST, -1, -1, (float)kb, 0);
+        int e = new_expr(I->rt, eop, ea, eb, 0, 0);
+        if (ea < 0 || eb < 0 || e < 0)
+            return NFAIL(I, "out of memory");
+        val *o;
+        if (set_out(I, 0, &o, V_EXPR))
+            return -1;
+        o->q = src, o->expr = e;
+        return 0;
+    }
+    if (eop == E_ADD || eop == E_MUL)
+        return pend(I, eop == E_ADD ? P_ADD : P_MUL, av, bv, -1, -1);
+    return NFAIL(I,
+                 "%s of two different tensors is not supported (only Add and Mul are; "
+                 "with a scalar constant any elementwise op fuses into a LUT)",
+                 I->node->op_type);
+}
+
+static int int_list(imp *I, size_t inp, const char *attrname, int64_t *out, int max, int *n)
+{
+    int cnt = attr_ints(I->node, attrname, out, max);
+    if (cnt == -2)
+        return NFAIL(I, "attribute '%s' too long", attrname);
+    if (cnt >= 0) {
+        *n = cnt;
+        return 0;
+    }
+    int v;
+    if (!in_name(I->node, inp)) {
+        *n = -1;
+        return 0;
+    }
+    if (in_val(I, inp, &v))
+        return -1;
+    rt_const *c = val_const(I, v);
+    if (!c || c->count > (size_t)max)
+        return NFAIL(I, "input %zu must be a constant list of at most %d values", inp, max);
+    for (size_t i = 0; i < c->count; i++)
+        out[i] = (int64_t)c->v[i];
+    *n = (int)c->count;
+    return 0;
+}
+
+static int node_move(imp *I)
+{
+    const Onnx__NodeProto *n = I->node;
+    int xv;
+    if (in_val(I, 0, &xv))
+        return -1;
+    if (is(n, "Identity") || is(n, "Dropout")) {
+        val *o;
+        if (set_out(I, 0, &o, V_NONE))
+            return -1;
+        val src = I->v[xv];
+        const char *nm = o->name;
+        *o = src;
+        o->name = nm;
+        o->own = 0;
+        return 0;
+    }
+    int kind_q = I->v[xv].kind == V_Q;
+    int xq;
+    if (act_of(I, xv, 1, &xq))
+        return -1;
+    rt_qt *x = QT(I, xq);
+    int64_t od[RT_MAX_RANK];
+    int rank = 0;
+    if (is(n, "Reshape")) {
+        int64_t sh[RT_MAX_RANK];
+        int cnt;
+        if (int_list(I, 1, "", sh, RT_MAX_RANK, &cnt))
+            return -1;
+        if (cnt < 0)
+            return NFAIL(I, "shape input missing");
+        int64_t known = 1;
+        int minus = -1;
+        for (int i = 0; i < cnt; i++) {
+            od[i] = sh[i] == 0 && !attr_i(n, "allowzero", 0) && i < x->rank ? x->dims[i] : sh[i];
+            if (od[i] == -1) {
+                if (minus >= 0)
+                    return NFAIL(I, "more than one -1 in the shape");
+                minus = i;
+            } else if (od[i] < 0) {
+                return NFAIL(I, "negative dimension %lld", (long long)od[i]);
+            } else {
+                known *= od[i];
+            }
+        }
+        if (minus >= 0)
+            od[minus] = known ? (int64_t)x->count / known : 0;
+        rank = cnt;
+    } else if (is(n, "Flatten")) {
+        int64_t ax = attr_i(n, "axis", 1);
+        if (ax < 0)
+            ax += x->rank;
+        if (ax < 0 || ax > x->rank)
+            return NFAIL(I, "axis %lld out of range", (long long)ax);
+        od[0] = prod(x->dims, 0, (int)ax), od[1] = prod(x->dims, (int)ax, x->rank), rank = 2;
+    } else if (is(n, "Squeeze") || is(n, "Unsqueeze")) {
+        int64_t axes[RT_MAX_RANK];
+        int cnt;
+        if (int_list(I, 1, "axes", axes, RT_MAX_RANK, &cnt))
+            return -1;
+        int sq = is(n, "Squeeze");
+        int orank = sq ? x->rank - (cnt < 0 ? 0 : cnt) : x->rank + cnt;
+        if (cnt < 0 && sq) {
+            for (int i = 0; i < x->rank; i++)
+                if (x->dims[i] != 1)
+                    od[rank++] = x->dims[i];
+        } else {
+            if (cnt < 0 || orank < 0 || orank > RT_MAX_RANK)
+                return NFAIL(I, "bad axes");
+            int mark[RT_MAX_RANK] = {0};
+            for (int i = 0; i < cnt; i++) {
+                int64_t a = axes[i] < 0 ? axes[i] + (sq ? x->rank : orank) : axes[i];
+                if (a < 0 || a >= (sq ? x->rank : orank))
+                    return NFAIL(I, "axis %lld out of range", (long long)axes[i]);
+                mark[a] = 1;
+            }
+            int j = 0;
+            if (sq) {
+                for (int i = 0; i < x->rank; i++)
+                    if (!mark[i])
+                        od[rank++] = x->dims[i];
+            } else {
+                for (int i = 0; i < orank; i++)
+                    od[rank++] = mark[i] ? 1 : x->dims[j++];
+            }
+        }
+    } else if (is(n, "Transpose")) {
+        int64_t p[RT_MAX_RANK];
+        int cnt = attr_ints(n, "perm", p, RT_MAX_RANK), perm[RT_MAX_RANK] = {0}, seen = 0;
+        if (cnt < 0) {
+            cnt = x->rank;
+            for (int i = 0; i < cnt; i++)
+                p[i] = cnt - 1 - i;
+        }
+        if (cnt != x->rank)
+            return NFAIL(I, "perm has %d entries for rank %d", cnt, x->rank);
+        for (int i = 0; i < cnt; i++) {
+            if (p[i] < 0 || p[i] >= cnt || (seen >> p[i] & 1))
+                return NFAIL(I, "perm is not a permutation");
+            seen |= 1 << p[i];
+            perm[i] = (int)p[i];
+            od[i] = x->dims[p[i]];
+        }
+        return do_move(I, O_TRANSPOSE, "transpose", &xq, 1, cnt, od, 0, perm, kind_q);
+    }
+    if (rank < 0 || rank > RT_MAX_RANK || (size_t)prod(od, 0, rank) != x->count)
+        return NFAIL(I, "new shape has %lld elements, input has %zu", (long long)prod(od, 0, rank),
+                     x->count);
+    return do_move(I, O_COPY, "reshape", &xq, 1, rank, od, 0, NULL, kind_q);
+}
+
+static int node_concat(imp *I)
+{
+    const Onnx__NodeProto *n = I->node;
+    int qs[64], nq = 0, kind_q = 1;
+    if (n->n_input < 1 || n->n_input > 64)
+        return NFAIL(I, "Concat of %zu inputs", n->n_input);
+    for (size_t i = 0; i < n->n_input; i++) {
+        int v;
+        if (in_val(I, i, &v) || act_of(I, v, 1, &qs[nq]))
+            return -1;
+        kind_q &= I->v[v].kind == V_Q;
+        nq++;
+    }
+    rt_qt *x = QT(I, qs[0]);
+    int64_t ax = attr_i(n, "axis", 1);
+    if (ax < 0)
+        ax += x->rank;
+    if (ax < 0 || ax >= x->rank)
+        return NFAIL(I, "axis out of range");
+    int64_t od[RT_MAX_RANK];
+    memcpy(od, x->dims, sizeof od);
+    od[ax] = 0;
+    for (int i = 0; i < nq; i++) {
+        rt_qt *t = QT(I, qs[i]);
+        if (t->rank != x->rank)
+            return NFAIL(I, "inputs of different rank");
+        for (int d = 0; d < t->rank; d++)
+            if (d != ax && t->dims[d] != x->dims[d])
+                return NFAIL(I, "inputs differ outside the concat axis");
+        if (fabs(t->scale - x->scale) > 1e-7 * x->scale || t->zp != x->zp)
+            return NFAIL(I, "inputs with different quantization (requantize them to one scale "
+                            "first)");
+        od[ax] += t->dims[ax];
+    }
+    return do_move(I, O_CONCAT, "concat", qs, nq, x->rank, od, (int)ax, NULL, kind_q);
+}
+
+/* QLinear* ops (ONNX standard and com.microsoft). */
+static int node_qlinear(imp *I)
+{
+    const Onnx__NodeProto *n = I->node;
+    int xv, xq, u8;
+    double xs, ys;
+    int32_t xzp, yzp;
+    if (in_val(I, 0, &xv) || act_of(I, xv, 0, &xq))
+        return -1;
+    if (qparams(I, 1, 2, &xs, &xzp, NULL) || ensure_scale(I, xq, xs, xzp))
+        return -1;
+    if (is(n, "QLinearConv") || is(n, "QLinearMatMul")) {
+        int wv, wsv, wzv = -1, bv = -1;
+        if (in_val(I, 3, &wv) || in_val(I, 4, &wsv) || opt_in(I, 5, &wzv) ||
+            qparams(I, 6, 7, &ys, &yzp, &u8) || opt_in(I, 8, &bv))
+            return -1;
+        rt_const *ws = val_const(I, wsv), *wz = wzv >= 0 ? val_const(I, wzv) : NULL;
+        if (!ws || (wzv >= 0 && !wz) || (wz && wz->count != ws->count && wz->count != 1))
+            return NFAIL(I, "weight scale / zero point must be constants");
+        int nsc = (int)ws->count;
+        int32_t *zp = calloc((size_t)nsc, sizeof *zp);
+        if (!zp)
+            return NFAIL(I, "out of memory");
+        for (int i = 0; i < nsc && wz; i++)
+            zp[i] = (int32_t)wz->v[wz->count == 1 ? 0 : i];
+        int rc;
+        if (is(n, "QLinearConv")) {
+            rc = do_conv(I, xq, I->v[wv].c, val_const(I, wv) != NULL, ws->v, zp, nsc, bv, ys, yzp,
+                         u8, -INFINITY, INFINITY, 0, 1);
+            if (!val_const(I, wv))
+                rc = NFAIL(I, "weights must be a constant");
+        } else if (I->v[wv].kind == V_CONST) {
+            rt_const *bc = &I->rt->consts[I->v[wv].c];
+            wq w;
+            rc = bc->rank != 2 ? NFAIL(I, "B must be 2-D")
+                               : weights(I, bc, ws->v, zp, nsc, 1, (int)bc->dims[1], &w);
+            if (rc == 0 && !w.fits)
+                rc = NFAIL(I, "B - zero point leaves int8");
+            if (rc == 0)
+                rc = do_matmul_const(I, xq, bc, &w, 0, NULL, 1.0, ys, yzp, u8, -INFINITY, INFINITY,
+                                     0, 1);
+            if (bc->rank == 2)
+                wq_free(&w);
+        } else {
+            int bq;
+            rc = act_of(I, wv, 0, &bq);
+            if (rc == 0 && nsc != 1)
+                rc = NFAIL(I, "per-column scales on an activation B");
+            if (rc == 0)
+                rc = ensure_scale(I, bq, ws->v[0], zp[0] - (wz && wz->dtype == OX_UINT8 ? 128 : 0));
+            if (rc == 0)
+                rc = do_matmul_act(I, xq, bq, ys, yzp, u8, -INFINITY, INFINITY, 0, 1);
+        }
+        free(zp);
+        return rc;
+    }
+    if (is(n, "QLinearAdd") || is(n, "QLinearMul")) {
+        int bv, bq;
+        double bs;
+        int32_t bzp;
+        if (in_val(I, 3, &bv) || qparams(I, 4, 5, &bs, &bzp, NULL) ||
+            qparams(I, 6, 7, &ys, &yzp, &u8))
+            return -1;
+        if (I->v[bv].kind == V_CONST) {
+            return NFAIL(I, "constant operand: use the QDQ form for Add/Mul with constants");
+        }
+        if (act_of(I, bv, 0, &bq) || ensure_scale(I, bq, bs, bzp))
+            return -1;
+        return do_eltwise(I, is(n, "QLinearAdd") ? O_ADD : O_MUL, xq, bq, ys, yzp, u8, -INFINITY,
+                          INFINITY, 0, 1);
+    }
+    if (qparams(I, 3, 4, &ys, &yzp, &u8))
+        return -1;
+    if (is(n, "QLinearGlobalAveragePool") || is(n, "QLinearAveragePool")) {
+        if (attr_i(n, "channels_last", 0))
+            return NFAIL(I, "channels_last = 1 is not supported");
+        int global = is(n, "QLinearGlobalAveragePool");
+        dlp_pool_shape ps;
+        if (pool_shape(I, QT(I, xq), &ps, global))
+            return -1;
+        int oh, ow;
+        dlp_pool_out_hw(&ps, &oh, &ow);
+        int64_t od[4] = {ps.n, ps.c, oh, ow};
+        int q = out_qt(I, 0, 4, od, ys, yzp, u8, 1);
+        if (q < 0)
+            return -1;
+        rt_op *o = new_op(I, O_AVGPOOL, "avgpool");
+        if (!o)
+            return NFAIL(I, "out of memory");
+        o->in[0] = xq, o->nin = 1, o->out = q, o->ps = ps, o->lo = -128, o->hi = 127;
+        return 0;
+    }
+    if (is(n, "QLinearSoftmax"))
+        return do_softmax(I, xq, (int)attr_i(n, "axis", -1), ys, yzp, u8, 0);
+    int e0 = new_expr(I->rt, E_X, -1, -1, 0, 0), e;
+    if (is(n, "QLinearSigmoid"))
+        e = new_expr(I->rt, E_SIGMOID, e0, -1, 0, 0);
+    else if (is(n, "QLinearLeakyRelu"))
+        e = new_expr(I->rt, E_LEAKY, e0, -1, attr_f(n, "alpha", 0.01f), 0);
+    else
+        return NFAIL(I, "unsupported op");
+    if (e0 < 0 || e < 0)
+        return NFAIL(I, "out of memory");
+    return do_lut(I, xq, e, ys, yzp, u8, 0);
+}
+
+static int node(imp *I)
+{
+    const Onnx__NodeProto *n = I->node;
+    const char *dom = n->domain ? n->domain : "";
+    if (*dom && strcmp(dom, "ai.onnx") && strcmp(dom, "com.microsoft"))
+        return NFAIL(I, "domain '%s' is not supported", dom);
+    if (is(n, "Constant"))
+        return node_constant(I);
+    if (is(n, "QuantizeLinear"))
+        return node_quantize(I);
+    if (is(n, "DequantizeLinear"))
+        return node_dequantize(I);
+    if (!strncmp(n->op_type, "QLinear", 7)) {
+        if (is(n, "QLinearConv") || is(n, "QLinearMatMul") || is(n, "QLinearAdd") ||
+            is(n, "QLinearMul") || is(n, "QLinearGlobalAveragePool") ||
+            is(n, "QLinearAveragePool") || is(n, "QLinearSoftmax") || is(n, "QLinearSigmoid") ||
+            is(n, "QLinearLeakyRelu"))
+            return node_qlinear(I);
+    }
+    int a, w, b;
+    if (is(n, "Conv")) {
+        if (in_val(I, 0, &a) || in_val(I, 1, &w) || opt_in(I, 2, &b))
+            return -1;
+        return pend(I, P_CONV, a, -1, w, b);
+    }
+    if (is(n, "MatMul") || is(n, "Gemm")) {
+        if (in_val(I, 0, &a) || in_val(I, 1, &w) || opt_in(I, 2, &b))
+            return -1;
+        return pend(I, is(n, "Gemm") ? P_GEMM : P_MATMUL, a, -1, w, b);
+    }
+    if (is(n, "MaxPool")) {
+        if (n->n_output > 1 && n->output[1] && n->output[1][0])
+            return NFAIL(I, "the Indices output of MaxPool is not supported");
+        int kind_q, xq;
+        if (in_val(I, 0, &a))
+            return -1;
+        kind_q = I->v[a].kind == V_Q;
+        if (act_of(I, a, 1, &xq))
+            return -1;
+        return do_pool(I, 0, 0, xq, QT(I, xq)->scale, QT(I, xq)->zp, QT(I, xq)->u8, 0, kind_q);
+    }
+    if (is(n, "AveragePool") || is(n, "GlobalAveragePool")) {
+        if (in_val(I, 0, &a))
+            return -1;
+        return pend(I, is(n, "AveragePool") ? P_AVGPOOL : P_GAP, a, -1, -1, -1);
+    }
+    if (is(n, "Softmax")) {
+        if (in_val(I, 0, &a))
+            return -1;
+        return pend(I, P_SOFTMAX, a, -1, -1, -1);
+    }
+    if (is(n, "LayerNormalization")) {
+        if (n->n_output > 1 && ((n->output[1] && n->output[1][0]) ||
+                                (n->n_output > 2 && n->output[2] && n->output[2][0])))
+            return NFAIL(I, "the Mean / InvStdDev outputs are not supported");
+        if (in_val(I, 0, &a) || opt_in(I, 1, &w) || opt_in(I, 2, &b))
+            return -1;
+        return pend(I, P_LNORM, a, -1, w, b);
+    }
+    static const struct {
+        const char *op;
+        int e;
+    } bin[] = {{"Add", E_ADD}, {"Sub", E_SUB}, {"Mul", E_MUL}, {"Div", E_DIV},
+               {"Pow", E_POW}, {"Min", E_MIN}, {"Max", E_MAX}};
+    for (size_t i = 0; i < sizeof bin / sizeof bin[0]; i++)
+        if (is(n, bin[i].op)) {
+            if (n->n_input != 2)
+                return NFAIL(I, "%s with %zu inputs (2 supported)", n->op_type, n->n_input);
+            return node_binary(I, bin[i].e);
+        }
+    static const struct {
+        const char *op;
+        int e;
+    } un[] = {{"Relu", E_RELU},        {"Sigmoid", E_SIGMOID},  {"Tanh", E_TANH},
+              {"Erf", E_ERF},          {"Exp", E_EXP},          {"Log", E_LOG},
+              {"Neg", E_NEG},          {"Abs", E_ABS},          {"Sqrt", E_SQRT},
+              {"Reciprocal", E_RECIP}, {"HardSwish", E_HSWISH}, {"Softplus", E_SOFTPLUS}};
+    for (size_t i = 0; i < sizeof un / sizeof un[0]; i++)
+        if (is(n, un[i].op))
+            return node_unary(I, un[i].e, 0, 0);
+    if (is(n, "Gelu")) {
+        const Onnx__AttributeProto *ap = attr(n, "approximate");
+        int t = ap && ap->s.len == 4 && !memcmp(ap->s.data, "tanh", 4);
+        return node_unary(I, t ? E_GELU_TANH : E_GELU, 0, 0);
+    }
+    if (is(n, "LeakyRelu"))
+        return node_unary(I, E_LEAKY, attr_f(n, "alpha", 0.01f), 0);
+    if (is(n, "Elu"))
+        return node_unary(I, E_ELU, attr_f(n, "alpha", 1.0f), 0);
+    if (is(n, "HardSigmoid"))
+        return node_unary(I, E_HSIGMOID, attr_f(n, "alpha", 0.2f), attr_f(n, "beta", 0.5f));
+    if (is(n, "Clip")) {
+        double lo = attr_f(n, "min", -INFINITY), hi = attr_f(n, "max", INFINITY);
+        int v;
+        if (in_name(n, 1)) {
+            if (in_val(I, 1, &v) || const_scalar(I, v, &lo))
+                return NFAIL(I, "min must be a scalar constant");
+        }
+        if (in_name(n, 2)) {
+            if (in_val(I, 2, &v) || const_scalar(I, v, &hi))
+                return NFAIL(I, "max must be a scalar constant");
+        }
+        return node_unary(I, E_CLIP, (float)lo, (float)hi);
+    }
+    if (is(n, "Reshape") || is(n, "Flatten") || is(n, "Squeeze") || is(n, "Unsqueeze") ||
+        is(n, "Transpose") || is(n, "Identity") || is(n, "Dropout"))
+        return node_move(I);
+    if (is(n, "Concat"))
+        return node_concat(I);
+    return NFAIL(I, "op type '%s' is not supported by the DLP runtime (see docs/RUNTIME.md)",
+                 n->op_type);
+}
+
+void rt_clear_import(dlp_rt *rt)
+{
+    for (int i = 0; i < rt->nqt; i++) {
+        free(rt->qt[i].name), free(rt->qt[i].cdata), free(rt->qt[i].host), free(rt->qt[i].fhost);
+    }
+    for (int i = 0; i < rt->nops; i++) {
+        rt_op *o = &rt->ops[i];
+        free(o->name), free(o->w), free(o->bias), free(o->mult), free(o->shift);
+        free(o->gamma), free(o->beta);
+    }
+    free(rt->qt), free(rt->ops), free(rt->ex), free(rt->out_qt);
+    rt->qt = NULL, rt->ops = NULL, rt->ex = NULL, rt->out_qt = NULL;
+    rt->nqt = rt->capqt = rt->nops = rt->capops = rt->nex = rt->capex = 0;
+    /* Constant nodes appended after the initializers are dropped too */
+    rt->imported = 0;
+}
+
+int rt_import(dlp_rt *rt, const dlp_npy *inputs, int n_in)
+{
+    rt_clear_import(rt);
+    const Onnx__GraphProto *g = rt->pb->graph;
+    size_t ninit = g->n_initializer;
+    for (size_t i = ninit; i < rt->nconsts; i++)
+        free(rt->consts[i].v);
+    rt->nconsts = ninit;
+    imp I = {.rt = rt, .nname = "(graph)"};
+    int rc = -1;
+    for (size_t i = 0; i < rt->nconsts; i++) {
+        val *v = new_val(&I, rt->consts[i].name, V_CONST);
+        if (!v)
+            goto out;
+        v->c = (int)i;
+    }
+    for (int i = 0; i < rt->nin; i++) {
+        const dlp_rt_io *io = &rt->ins[i];
+        int64_t d[RT_MAX_RANK];
+        for (int k = 0; k < io->rank; k++)
+            d[k] = inputs && i < n_in ? inputs[i].dims[k] : (io->dims[k] < 0 ? 1 : io->dims[k]);
+        val *v = new_val(&I, io->name, io->dtype == DLP_NPY_F32 ? V_FLT : V_Q);
+        if (!v)
+            goto out;
+        if (io->dtype != DLP_NPY_F32 && io->dtype != DLP_NPY_I8 && io->dtype != DLP_NPY_U8) {
+            rt_fail(rt, "graph input '%s' is %s; float32, int8 or uint8 inputs are supported",
+                    io->name, dlp_npy_dtype_name(io->dtype));
+            goto out;
+        }
+        v->q = new_qt(rt, io->name, io->rank, d);
+        if (v->q < 0)
+            goto out;
+        rt->qt[v->q].is_float = io->dtype == DLP_NPY_F32;
+        rt->qt[v->q].u8 = io->dtype == DLP_NPY_U8;
+        rt->qt[v->q].first = -2; /* graph input */
+    }
+    for (size_t i = 0; i < g->n_node; i++) {
+        I.node = g->node[i];
+        I.nname = I.node->name && *I.node->name           ? I.node->name
+                  : I.node->n_output && I.node->output[0] ? I.node->output[0]
+                                                          : "?";
+        if (node(&I))
+            goto out;
+    }
+    rt->out_qt = calloc((size_t)rt->nout, sizeof(int));
+    if (!rt->out_qt)
+        goto out;
+    I.node = NULL;
+    for (int i = 0; i < rt->nout; i++) {
+        I.nname = rt->outs[i].name;
+        int v = find_val(&I, rt->outs[i].name);
+        if (v < 0) {
+            rt_fail(rt, "graph output '%s' is not produced by any node", rt->outs[i].name);
+            goto out;
+        }
+        val *x = &I.v[v];
+        if (x->kind == V_Q || x->kind == V_FLT) {
+            rt->out_qt[i] = x->q;
+        } else if (x->kind == V_EXPR) {
+            rt_qt *s = &rt->qt[x->q];
+            int q = new_qt(rt, rt->outs[i].name, s->rank, s->dims);
+            rt_op *o = q < 0 ? NULL : new_op(&I, O_DEQUANT, "dequantize");
+            if (!o)
+                goto out;
+            rt->qt[q].is_float = 1;
+            o->in[0] = x->q, o->nin = 1, o->out = q, o->where = 2;
+            o->expr = rt->ex[x->expr].op == E_X ? -1 : x->expr;
+            rt->out_qt[i] = q;
+        } else {
+            rt_fail(rt,
+                    "graph output '%s' is a float result without QuantizeLinear / "
+                    "DequantizeLinear around it (kind %d); the DLP runs quantized graphs",
+                    rt->outs[i].name, x->kind);
+            goto out;
+        }
+    }
+    rt->imported = 1;
+    rc = 0;
+out:
+    if (rc && !rt->err[0])
+        rt_fail(rt, "out of memory");
+    for (int i = 0; i < I.nv; i++)
+        if (I.v[i].kind == V_DQC && I.v[i].own)
+            free(I.v[i].sc), free(I.v[i].zp);
+    free(I.v);
+    return rc;
+}

@@ -22,7 +22,7 @@
 #include "rt_internal.h"
 
 enum { V_NONE, V_CONST, V_DQC, V_Q, V_FLT, V_EXPR, V_PEND };
-enum { P_CONV, P_MATMUL, P_GEMM, P_ADD, P_MUL, P_AVGPOOL, P_GAP, P_SOFTMAX, P_LNORM };
+enum { P_CONV, P_MATMUL, P_GEMM, P_ADD, P_MUL, P_AVGPOOL, P_GAP, P_SOFTMAX, P_LNORM, P_CONCAT };
 
 typedef struct {
     const char *name;
@@ -39,6 +39,7 @@ typedef struct {
     const Onnx__NodeProto *node;
     int pa, pb, pw, pbias; /* value indices */
     double lo, hi;         /* fused clamp, real domain */
+    double alpha;          /* MatMul/Gemm: scalar factor folded in (Mul/Div by a constant) */
     int rank;
     int64_t dims[RT_MAX_RANK];
 } val;
@@ -48,6 +49,7 @@ typedef struct {
     val *v;
     int nv, cap;
     const Onnx__NodeProto *node;
+    const Onnx__NodeProto *anode; /* whose attributes the op builders read (a pending op's) */
     const char *nname;
 } imp;
 
@@ -282,7 +284,7 @@ static val *new_val(imp *I, const char *name, int kind)
     val *v = &I->v[I->nv++];
     memset(v, 0, sizeof *v);
     v->name = name, v->kind = kind, v->expr = -1, v->c = -1, v->q = -1;
-    v->lo = -INFINITY, v->hi = INFINITY;
+    v->lo = -INFINITY, v->hi = INFINITY, v->alpha = 1.0;
     return v;
 }
 
@@ -557,7 +559,7 @@ static int64_t prod(const int64_t *d, int from, int to)
 
 static int conv_shape(imp *I, const rt_qt *x, const rt_const *w, dlp_conv_shape *s)
 {
-    const Onnx__NodeProto *n = I->node;
+    const Onnx__NodeProto *n = I->anode ? I->anode : I->node;
     if (x->rank != 4 || w->rank != 4)
         return NFAIL(I, "only 2-D convolution (4-D NCHW input and OIHW weights) is supported");
     int64_t k[8], st[2] = {1, 1}, dl[2] = {1, 1}, pd[4] = {0, 0, 0, 0};
@@ -604,7 +606,7 @@ static int conv_shape(imp *I, const rt_qt *x, const rt_const *w, dlp_conv_shape 
 
 static int pool_shape(imp *I, const rt_qt *x, dlp_pool_shape *s, int global)
 {
-    const Onnx__NodeProto *n = I->node;
+    const Onnx__NodeProto *n = I->anode ? I->anode : I->node;
     if (x->rank != 4)
         return NFAIL(I, "pooling needs a 4-D NCHW input (rank %d)", x->rank);
     memset(s, 0, sizeof *s);
@@ -940,8 +942,8 @@ static int do_matmul_const(imp *I, int aq, const rt_const *bc, wq *w, int trans_
     return 0;
 }
 
-static int do_matmul_act(imp *I, int aq, int bq, double ys, int32_t yzp, int u8, double lo,
-                         double hi, size_t oi, int kind_q)
+static int do_matmul_act(imp *I, int aq, int bq, double alpha, double ys, int32_t yzp, int u8,
+                         double lo, double hi, size_t oi, int kind_q)
 {
     rt_qt *a = QT(I, aq), *b = QT(I, bq);
     if (a->rank < 2 || b->rank < 2)
@@ -962,8 +964,7 @@ static int do_matmul_act(imp *I, int aq, int bq, double ys, int32_t yzp, int u8,
         return NFAIL(I, "out of memory");
     o->in[0] = aq, o->in[1] = bq, o->nin = 2, o->out = q;
     o->m = m, o->k = k, o->n = n, o->batch = (int)batch, o->b_shared = bb == 1 && batch > 1;
-    double one = 1.0;
-    if (make_rq(I, o, a->scale * b->scale, &one, 1, ys))
+    if (make_rq(I, o, a->scale * b->scale, &alpha, 1, ys))
         return -1;
     clamp_bounds(lo, hi, ys, yzp, &o->lo, &o->hi);
     o->macs = (uint64_t)batch * m * k * n;
@@ -1242,6 +1243,7 @@ static int node_constant(imp *I)
 }
 
 static int materialize(imp *I, const val *p, double s, int32_t zp, int u8);
+static int concat(imp *I, const Onnx__NodeProto *n, double ts, int32_t tzp, int tu8);
 
 static int node_quantize(imp *I)
 {
@@ -1288,8 +1290,10 @@ static int node_quantize(imp *I)
         val p = *x;
         const char *keep = I->nname;
         I->nname = p.node->name && *p.node->name ? p.node->name : p.name;
+        I->anode = p.node;
         int rc = materialize(I, &p, s, zp, u8);
         I->nname = keep;
+        I->anode = NULL;
         return rc;
     }
     default: return NFAIL(I, "QuantizeLinear of '%s': input must be a float activation", x->name);
@@ -1314,13 +1318,15 @@ static int materialize(imp *I, const val *p, double s, int32_t zp, int u8)
         if (pend_act(I, p->pa, &aq))
             return -1;
         int trans_b = p->pk == P_GEMM ? (int)attr_i(p->node, "transB", 0) : 0;
-        double alpha = p->pk == P_GEMM ? attr_f(p->node, "alpha", 1.0f) : 1.0;
+        double alpha = (p->pk == P_GEMM ? attr_f(p->node, "alpha", 1.0f) : 1.0) * p->alpha;
+        if (!(alpha > 0))
+            return NFAIL(I, "a non-positive scale factor (alpha %g) is not supported", alpha);
         if (p->pk == P_GEMM && attr_i(p->node, "transA", 0))
             return NFAIL(I, "Gemm with transA = 1 is not supported");
         if (I->v[p->pw].kind != V_DQC && I->v[p->pw].kind != V_CONST) {
             if (p->pk == P_GEMM || pend_act(I, p->pw, &bq))
                 return p->pk == P_GEMM ? NFAIL(I, "Gemm B must be a quantized constant") : -1;
-            return do_matmul_act(I, aq, bq, s, zp, u8, p->lo, p->hi, 0, 1);
+            return do_matmul_act(I, aq, bq, p->alpha, s, zp, u8, p->lo, p->hi, 0, 1);
         }
         rt_const *bc = val_const(I, p->pw);
         if (bc->rank != 2)
@@ -1379,12 +1385,8 @@ static int materialize(imp *I, const val *p, double s, int32_t zp, int u8)
     case P_GAP: {
         if (pend_act(I, p->pa, &aq))
             return -1;
-        const Onnx__NodeProto *keep = I->node;
-        I->node = p->node; /* pool attributes */
         dlp_pool_shape ps;
-        int rc = pool_shape(I, QT(I, aq), &ps, p->pk == P_GAP);
-        I->node = keep;
-        if (rc)
+        if (pool_shape(I, QT(I, aq), &ps, p->pk == P_GAP))
             return -1;
         int oh, ow;
         dlp_pool_out_hw(&ps, &oh, &ow);
@@ -1407,6 +1409,7 @@ static int materialize(imp *I, const val *p, double s, int32_t zp, int u8)
             ax = -1;
         return do_softmax(I, aq, (int)ax, s, zp, u8, 0);
     }
+    case P_CONCAT: return concat(I, p->node, s, zp, u8);
     case P_LNORM: {
         if (pend_act(I, p->pa, &aq))
             return -1;
@@ -1557,6 +1560,51 @@ static int node_binary(imp *I, int eop)
         o->q = src, o->expr = e;
         return 0;
     }
+    /* a MatMul/Gemm result (before its QuantizeLinear) plus a constant bias, or times /
+     * divided by a positive scalar: folded into the op */
+    val *pv = a->kind == V_PEND ? a : b->kind == V_PEND ? b : NULL;
+    int cv = pv == a ? bv : av;
+    if (pv && (pv->pk == P_MATMUL || pv->pk == P_GEMM) && val_const(I, cv) &&
+        (I->v[pv->pw].kind == V_DQC || I->v[pv->pw].kind == V_CONST)) {
+        double k;
+        int scalar = const_scalar(I, cv, &k) == 0;
+        val p = *pv;
+        if (eop == E_ADD && p.pbias < 0 && isinf(p.lo) && isinf(p.hi)) {
+            p.pbias = cv;
+        } else if ((eop == E_MUL || (eop == E_DIV && pv == a)) && scalar && k > 0 && p.pbias < 0 &&
+                   isinf(p.lo) && isinf(p.hi)) {
+            p.alpha = eop == E_MUL ? p.alpha * k : p.alpha / k;
+        } else {
+            return NFAIL(I,
+                         "cannot fold %s into the preceding %s (only one bias Add and "
+                         "positive scalar Mul/Div before the QuantizeLinear)",
+                         I->node->op_type, p.node->op_type);
+        }
+        val *o;
+        if (set_out(I, 0, &o, V_PEND))
+            return -1;
+        const char *nm = o->name;
+        *o = p;
+        o->name = nm;
+        o->own = 0;
+        return 0;
+    }
+    if (pv && pv->pk == P_MATMUL && eop != E_ADD) { /* act x act MatMul times a scalar */
+        double k;
+        if (const_scalar(I, cv, &k) == 0 && (eop == E_MUL || (eop == E_DIV && pv == a)) && k > 0 &&
+            isinf(pv->lo) && isinf(pv->hi)) {
+            val p = *pv;
+            p.alpha = eop == E_MUL ? p.alpha * k : p.alpha / k;
+            val *o;
+            if (set_out(I, 0, &o, V_PEND))
+                return -1;
+            const char *nm = o->name;
+            *o = p;
+            o->name = nm;
+            o->own = 0;
+            return 0;
+        }
+    }
     if (eop == E_ADD || eop == E_MUL)
         return pend(I, eop == E_ADD ? P_ADD : P_MUL, av, bv, -1, -1);
     return NFAIL(I,
@@ -1701,19 +1749,59 @@ static int node_move(imp *I)
     return do_move(I, O_COPY, "reshape", &xq, 1, rank, od, 0, NULL, kind_q);
 }
 
-static int node_concat(imp *I)
+/* A LUT op requantizing tensor *q to (s, zp); *q becomes the new tensor. */
+static int rescale(imp *I, int *q, double s, int32_t zp)
 {
-    const Onnx__NodeProto *n = I->node;
+    rt_qt *x = QT(I, *q);
+    int64_t d[RT_MAX_RANK];
+    memcpy(d, x->dims, sizeof d);
+    int y = new_qt(I->rt, x->name, x->rank, d);
+    if (y < 0)
+        return NFAIL(I, "out of memory");
+    x = QT(I, *q);
+    QT(I, y)->scale = s, QT(I, y)->zp = zp, QT(I, y)->u8 = x->u8;
+    rt_op *o = new_op(I, O_LUT, "rescale");
+    if (!o)
+        return NFAIL(I, "out of memory");
+    o->in[0] = *q, o->nin = 1, o->out = y, o->lo = -128, o->hi = 127;
+    for (int i = 0; i < 256; i++) {
+        float xf = (float)(i - 128 - x->zp) * (float)x->scale;
+        float r = nearbyintf(xf / (float)s) + (float)zp;
+        o->lut[i] = (int16_t)(r < -128 ? -128 : r > 127 ? 127 : r);
+    }
+    *q = y;
+    return 0;
+}
+
+/* Concat of int8 tensors; ts > 0: every input is first requantized to (ts, tzp) (the
+ * QuantizeLinear after a QDQ Concat), else to the first input's quantization when they
+ * differ (QLinear graphs). */
+static int concat(imp *I, const Onnx__NodeProto *n, double ts, int32_t tzp, int tu8)
+{
     int qs[64], nq = 0, kind_q = 1;
     if (n->n_input < 1 || n->n_input > 64)
         return NFAIL(I, "Concat of %zu inputs", n->n_input);
+    const Onnx__NodeProto *qnode = I->node;
+    I->node = n; /* inputs are the Concat's */
     for (size_t i = 0; i < n->n_input; i++) {
         int v;
-        if (in_val(I, i, &v) || act_of(I, v, 1, &qs[nq]))
+        if (in_val(I, i, &v) || act_of(I, v, 1, &qs[nq])) {
+            I->node = qnode;
             return -1;
+        }
         kind_q &= I->v[v].kind == V_Q;
+        if (ts > 0) {
+            rt_qt *t = QT(I, qs[nq]);
+            if ((fabs(t->scale - ts) > 1e-7 * ts || t->zp != tzp) && rescale(I, &qs[nq], ts, tzp)) {
+                I->node = qnode;
+                return -1;
+            }
+        }
         nq++;
     }
+    I->node = qnode;
+    if (ts > 0)
+        kind_q = 1;
     rt_qt *x = QT(I, qs[0]);
     int64_t ax = attr_i(n, "axis", 1);
     if (ax < 0)
@@ -1730,12 +1818,34 @@ static int node_concat(imp *I)
         for (int d = 0; d < t->rank; d++)
             if (d != ax && t->dims[d] != x->dims[d])
                 return NFAIL(I, "inputs differ outside the concat axis");
-        if (fabs(t->scale - x->scale) > 1e-7 * x->scale || t->zp != x->zp)
-            return NFAIL(I, "inputs with different quantization (requantize them to one scale "
-                            "first)");
+        if (fabs(t->scale - x->scale) > 1e-7 * x->scale || t->zp != x->zp) {
+            if (rescale(I, &qs[i], x->scale, x->zp))
+                return -1;
+            x = QT(I, qs[0]);
+            t = QT(I, qs[i]);
+        }
         od[ax] += t->dims[ax];
     }
-    return do_move(I, O_CONCAT, "concat", qs, nq, x->rank, od, (int)ax, NULL, kind_q);
+    if (do_move(I, O_CONCAT, "concat", qs, nq, x->rank, od, (int)ax, NULL, kind_q))
+        return -1;
+    if (ts > 0)
+        I->rt->qt[I->rt->nqt - 1].u8 = tu8;
+    return 0;
+}
+
+static int pend(imp *I, int pk, int a, int b, int w, int bias);
+
+static int node_concat(imp *I)
+{
+    const Onnx__NodeProto *n = I->node;
+    int all_q = 1;
+    for (size_t i = 0; i < n->n_input; i++) {
+        int v = find_val(I, n->input[i] ? n->input[i] : "");
+        all_q &= v >= 0 && I->v[v].kind == V_Q;
+    }
+    if (all_q || n->n_input < 1)
+        return concat(I, n, 0, 0, 0);
+    return pend(I, P_CONCAT, -1, -1, -1, -1); /* QDQ: wait for the output quantization */
 }
 
 /* QLinear* ops (ONNX standard and com.microsoft). */
@@ -1789,7 +1899,7 @@ static int node_qlinear(imp *I)
             if (rc == 0)
                 rc = ensure_scale(I, bq, ws->v[0], zp[0] - (wz && wz->dtype == OX_UINT8 ? 128 : 0));
             if (rc == 0)
-                rc = do_matmul_act(I, xq, bq, ys, yzp, u8, -INFINITY, INFINITY, 0, 1);
+                rc = do_matmul_act(I, xq, bq, 1.0, ys, yzp, u8, -INFINITY, INFINITY, 0, 1);
         }
         free(zp);
         return rc;

@@ -22,7 +22,7 @@ exp(-10) relative weight per padded key is what the float model also uses, so th
 reference and the float ONNX are the same function.
 
 Also written: an encoder-only graph (input `hidden0` = embedding LayerNorm output
-[B*L,D] and `mask_add` [B,1,1,L], output `hidden` [B*L,D]) for running the encoder layers
+[B*L,D] and `mask_add` [B,12,L,L] (pre-broadcast), output `hidden` [B*L,D]) for running the encoder layers
 on the DLP while the gather and the pooling run in NumPy.
 
 Embedding gather, pooling and normalization stay float (nodes excluded from quantize),
@@ -189,6 +189,14 @@ def np_encoder(w, cfg, h, mask):
     return h
 
 
+def mask_add_full(mask, cfg):
+    """The encoder-only graph's additive mask, already broadcast to the score shape
+    [B, heads, L, L] (the DLP adds two activations of equal shape only)."""
+    m = ((mask - 1.0) * MASK)[:, None, None, :]
+    return np.ascontiguousarray(np.broadcast_to(m, (mask.shape[0], cfg["num_attention_heads"], L, L)),
+                                dtype=np.float32)
+
+
 def np_pool(h, mask):
     s = (h * mask[:, :, None]).sum(1) / mask.sum(1, keepdims=True)
     return s / np.linalg.norm(s, axis=1, keepdims=True)
@@ -234,7 +242,7 @@ def build_graph(w, cfg, full=True):
                     "mask_reshape", True)
     else:
         inputs = [helper.make_tensor_value_info("hidden0", TensorProto.FLOAT, [B * L, D]),
-                  helper.make_tensor_value_info("mask_add", TensorProto.FLOAT, [B, 1, 1, L])]
+                  helper.make_tensor_value_info("mask_add", TensorProto.FLOAT, [B, nh, L, L])]
         x, madd = "hidden0", "mask_add"
     h = x
     for i in range(cfg["num_hidden_layers"]):
@@ -452,7 +460,7 @@ def main():
                 feeds.append({"input_ids": i_, "attention_mask": m_})
             else:
                 feeds.append({"hidden0": np_embed(w, cfg, i_).reshape(B * L, -1).astype(np.float32),
-                              "mask_add": ((m_ - 1.0) * MASK)[:, None, None, :].astype(np.float32)})
+                              "mask_add": mask_add_full(m_, cfg)})
 
         for prof in PROFILES:
             qpath = os.path.join(a.out, "%s_%s.onnx" % (tag, prof))
@@ -470,7 +478,7 @@ def main():
     np.save(os.path.join(a.out, "minilm_test_attention_mask.npy"), mask)
     hidden0 = np_embed(w, cfg, ids).reshape(B * L, -1).astype(np.float32)
     np.save(os.path.join(a.out, "minilm_test_hidden0.npy"), hidden0)
-    np.save(os.path.join(a.out, "minilm_test_mask_add.npy"), ((mask - 1.0) * MASK)[:, None, None, :].astype(np.float32))
+    np.save(os.path.join(a.out, "minilm_test_mask_add.npy"), mask_add_full(mask, cfg))
     with open(os.path.join(a.out, "minilm_test_sentences.json"), "w") as f:
         json.dump({"sentences": TEST_SENTENCES, "similar_pairs": SIMILAR_PAIRS}, f, indent=1)
     with open(os.path.join(a.out, "minilm.json"), "w") as f:

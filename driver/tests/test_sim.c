@@ -132,6 +132,20 @@ static void test_error_and_timeout(dlp_dev *d)
     run_one(d, &mm, &r, &o);
     free(o);
 
+    /* two queued jobs, the second waited for first: both run, in order */
+    wl_job mm2;
+    CHECK(wl_matmul(d, 24, 40, 20, 22, &mm2, msg, sizeof msg) == 0, "%s", msg);
+    const uint8_t zero[32] = {0};
+    dlp_buf_write(mm.data, mm.y_off, zero, sizeof zero);
+    uint32_t q1 = 0, q2 = 0;
+    CHECK(dlp_dev_submit(d, &mm.job, &q1) == 0 && dlp_dev_submit(d, &mm2.job, &q2) == 0,
+          "submit two: %s", dlp_dev_last_error(d));
+    CHECK(dlp_dev_wait(d, q2, 20000, &r) == 0 && dlp_dev_wait(d, q1, 0, &r) == 0,
+          "wait second then first: %s", dlp_dev_last_error(d));
+    CHECK(wl_compare(&mm, msg, sizeof msg) == 0 && wl_compare(&mm2, msg, sizeof msg) == 0,
+          "queued jobs on the RTL: %s", msg);
+    wl_free(&mm2);
+
     /* a program of 65535 x 65535 LOADs: the wall-clock timeout ends the wait */
     progress_t pr = {0, 0};
     dlp_dev_set_progress(d, on_progress, &pr);

@@ -164,6 +164,7 @@ typedef struct {
     volatile int hang; /* 1: take START, stay busy until SOFT_RESET */
     volatile int jobs; /* STARTs seen */
     volatile int enables, bad_enables;
+    volatile int resets; /* SOFT_RESETs seen */
     uint32_t events;
     dlp_iss *iss;
     pthread_t thread;
@@ -185,6 +186,7 @@ static void *emu_main(void *arg)
         const uint32_t ctrl = R(DLP_CSR_CTRL);
         if (ctrl & DLP_CTRL_SOFT_RESET) {
             R(DLP_CSR_CTRL) = ctrl & ~3u;
+            e->resets++;
             R(DLP_CSR_STATUS) = 0;
             R(DLP_CSR_IRQ_STATUS) = 0;
             R(DLP_CSR_ERR_CODE) = R(DLP_CSR_ERR_INDEX) = R(DLP_CSR_ERR_ADDR) = 0;
@@ -443,8 +445,13 @@ int main(void)
     dlp_dev_opts o;
     opts_for(&o, irq_fd);
     dlp_dev *d;
+    /* a device left busy (by a crashed process) is soft-reset at open */
+    e.regs[DLP_CSR_STATUS / 4] = DLP_STATUS_BUSY;
     int rc = dlp_dev_open("uio:dlp", &o, &d);
     CHECK(rc == 0, "open uio:dlp: %s", dlp_dev_last_error(NULL));
+    CHECK(e.resets == 1 && e.regs[DLP_CSR_STATUS / 4] == 0,
+          "busy device reset at open: %d resets, STATUS 0x%x", e.resets,
+          e.regs[DLP_CSR_STATUS / 4]);
     if (!rc) {
         test_discovery(d);
         test_busy(irq_fd);

@@ -82,6 +82,13 @@ static void test_info(void)
     CHECK(info.cfg.n == 8 && info.dma_base == 0x20000000 && info.dma_size == 1 << 20,
           "options: n %u base 0x%llx size %llu", info.cfg.n, (unsigned long long)info.dma_base,
           (unsigned long long)info.dma_size);
+    wl_job j; /* a layer lowered for N = 8 */
+    dlp_job_result r;
+    CHECK(wl_matmul(d, 19, 33, 21, 4, &j, msg, sizeof msg) == 0, "%s", msg);
+    CHECK(dlp_dev_run(d, &j.job, 10000, &r) == 0, "N=8 job: %s", dlp_dev_last_error(d));
+    long bad = wl_compare(&j, msg, sizeof msg);
+    CHECK(bad == 0, "N=8 matmul: %ld mismatches; %s", bad, msg);
+    wl_free(&j);
     dlp_dev_close(d);
 }
 

@@ -100,6 +100,11 @@ static int unpack(dlp_rt *rt, const rt_qt *t, const uint8_t *in, int8_t *logical
 
 static int ensure_host(dlp_rt *rt, rt_qt *t)
 {
+    if (t->is_float && t->fconst && !t->fhost) {
+        if (!(t->fhost = malloc(sizeof(float) * (t->count ? t->count : 1))))
+            return rt_fail(rt, "out of memory");
+        memcpy(t->fhost, t->fconst, sizeof(float) * t->count);
+    }
     if (t->host_valid || t->is_float)
         return 0;
     if (!t->host && !(t->host = malloc(t->count ? t->count : 1)))
@@ -583,6 +588,8 @@ static int32_t out_lo(const rt_op *o)
     return o->lo;
 }
 
+static int host_op(dlp_rt *rt, rt_op *o);
+
 static int cpu_op(dlp_rt *rt, rt_op *o)
 {
     rt_qt *x = &rt->qt[o->in[0]], *y = &rt->qt[o->out];
@@ -609,6 +616,10 @@ static int cpu_op(dlp_rt *rt, rt_op *o)
                     xn[(b * HW + p) * C + c] = x->host[(b * C + c) * HW + p];
     }
     const int32_t zero = 0;
+    if (o->kind >= O_FGEMM) {
+        free(xn), free(yn);
+        return host_op(rt, o);
+    }
     switch (o->kind) {
     case O_CONV:
         rc = dlp_conv2d_q(&o->cs, xn, DLP_S8, x->zp, o->w, DLP_S8, &zero, 1, o->bias, &rq, yn);
@@ -695,6 +706,92 @@ static int host_op(dlp_rt *rt, rt_op *o)
             size_t src = 0;
             for (int d = 0; d < y->rank; d++)
                 src += idx[d] * istr[o->perm[d]];
+            y->host[i] = x->host[src];
+            for (int d = y->rank - 1; d >= 0; d--) {
+                if (++idx[d] < (size_t)y->dims[d])
+                    break;
+                idx[d] = 0;
+            }
+        }
+        return 0;
+    }
+    case O_FGEMM:
+        for (int i = 0; i < o->m; i++)
+            for (int j = 0; j < o->n; j++) {
+                float acc = 0;
+                const float *xr = x->fhost + (size_t)i * o->k;
+                for (int k = 0; k < o->k; k++)
+                    acc += xr[k] * o->fw[(size_t)k * o->n + j];
+                y->fhost[(size_t)i * o->n + j] = (float)o->alpha * acc + (o->fb ? o->fb[j] : 0.0f);
+            }
+        return 0;
+    case O_FBIN: {
+        rt_qt *b = &rt->qt[o->in[1]];
+        size_t idx[RT_MAX_RANK] = {0}, as[RT_MAX_RANK] = {0}, bs[RT_MAX_RANK] = {0}, st;
+        st = 1;
+        for (int d = x->rank - 1; d >= 0; d--) {
+            as[d + y->rank - x->rank] = x->dims[d] == 1 ? 0 : st;
+            st *= (size_t)x->dims[d];
+        }
+        st = 1;
+        for (int d = b->rank - 1; d >= 0; d--) {
+            bs[d + y->rank - b->rank] = b->dims[d] == 1 ? 0 : st;
+            st *= (size_t)b->dims[d];
+        }
+        for (size_t i = 0; i < y->count; i++) {
+            size_t ia = 0, ib = 0;
+            for (int d = 0; d < y->rank; d++)
+                ia += idx[d] * as[d], ib += idx[d] * bs[d];
+            float va = x->fhost[ia], vb = b->fhost[ib];
+            y->fhost[i] = o->axis == E_ADD ? va + vb : va * vb;
+            for (int d = y->rank - 1; d >= 0; d--) {
+                if (++idx[d] < (size_t)y->dims[d])
+                    break;
+                idx[d] = 0;
+            }
+        }
+        return 0;
+    }
+    case O_FLNORM:
+        for (int r = 0; r < o->m; r++) {
+            const float *xr = x->fhost + (size_t)r * o->n;
+            float *yr = y->fhost + (size_t)r * o->n;
+            double mean = 0, var = 0;
+            for (int j = 0; j < o->n; j++)
+                mean += xr[j];
+            mean /= o->n;
+            for (int j = 0; j < o->n; j++)
+                var += (xr[j] - mean) * (xr[j] - mean);
+            var /= o->n;
+            double inv = 1.0 / sqrt(var + o->eps);
+            for (int j = 0; j < o->n; j++)
+                yr[j] = (float)((xr[j] - mean) * inv * (o->gamma ? o->gamma[j] : 1.0f) +
+                                (o->beta ? o->beta[j] : 0.0f));
+        }
+        return 0;
+    case O_FSOFTMAX:
+        for (int r = 0; r < o->m; r++) {
+            const float *xr = x->fhost + (size_t)r * o->n;
+            float *yr = y->fhost + (size_t)r * o->n, mx = xr[0];
+            double sum = 0;
+            for (int j = 1; j < o->n; j++)
+                mx = xr[j] > mx ? xr[j] : mx;
+            for (int j = 0; j < o->n; j++)
+                sum += yr[j] = expf(xr[j] - mx);
+            for (int j = 0; j < o->n; j++)
+                yr[j] = (float)(yr[j] / sum);
+        }
+        return 0;
+    case O_EXPAND: {
+        size_t idx[RT_MAX_RANK] = {0}, xstr[RT_MAX_RANK];
+        size_t st = 1;
+        int off = y->rank - x->rank;
+        for (int d = x->rank - 1; d >= 0; d--)
+            xstr[d] = x->dims[d] == 1 ? 0 : st, st *= (size_t)x->dims[d];
+        for (size_t i = 0; i < y->count; i++) {
+            size_t src = 0;
+            for (int d = 0; d < x->rank; d++)
+                src += idx[d + off] * xstr[d];
             y->host[i] = x->host[src];
             for (int d = y->rank - 1; d >= 0; d--) {
                 if (++idx[d] < (size_t)y->dims[d])

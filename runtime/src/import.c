@@ -919,6 +919,7 @@ static int do_matmul_const(imp *I, int aq, const rt_const *bc, wq *w, int trans_
     memcpy(od, a->dims, sizeof od);
     od[a->rank - 1] = n;
     int q = out_qt(I, oi, a->rank, od, ys, yzp, u8, kind_q);
+    a = QT(I, aq); /* out_qt may have moved the tensor array */
     if (q < 0) {
         free(bias);
         return -1;
@@ -957,6 +958,7 @@ static int do_matmul_act(imp *I, int aq, int bq, double alpha, double ys, int32_
     memcpy(od, a->dims, sizeof od);
     od[a->rank - 1] = n;
     int q = out_qt(I, oi, a->rank, od, ys, yzp, u8, kind_q);
+    a = QT(I, aq), b = QT(I, bq); /* out_qt may have moved the tensor array */
     if (q < 0)
         return -1;
     rt_op *o = new_op(I, O_MATMUL_ACT, "matmul_act");
@@ -1013,15 +1015,15 @@ static int const_operand(imp *I, int vi, const rt_qt *t, int *cq)
         free(f);
         return NFAIL(I, "out of memory");
     }
-    int off = t->rank - c->rank;
+    int off = o->rank - c->rank;
     for (size_t i = 0; i < o->count; i++) {
         size_t rem = i, ci = 0, cstride = 1;
-        for (int d = t->rank - 1; d >= 0; d--) {
-            size_t idx = rem % (size_t)t->dims[d];
-            rem /= (size_t)t->dims[d];
+        for (int d = o->rank - 1; d >= 0; d--) {
+            size_t idx = rem % (size_t)o->dims[d];
+            rem /= (size_t)o->dims[d];
             int cd = d - off;
             if (cd >= 0) {
-                if (c->dims[cd] != 1 && c->dims[cd] != t->dims[d]) {
+                if (c->dims[cd] != 1 && c->dims[cd] != o->dims[d]) {
                     free(f);
                     return NFAIL(I, "constant '%s' does not broadcast to the activation shape",
                                  v->name);
@@ -1043,9 +1045,32 @@ static int do_eltwise(imp *I, int kind, int aq, int bq, double ys, int32_t yzp, 
                       double hi, size_t oi, int kind_q)
 {
     rt_qt *a = QT(I, aq), *b = QT(I, bq);
-    if (!same_shape(a, b))
-        return NFAIL(I, "activation operands of different shapes (broadcasting between two "
-                        "activations is not supported)");
+    if (!same_shape(a, b)) {
+        /* broadcast the smaller operand on the host (Add and Mul commute) */
+        if (b->rank > a->rank || (b->rank == a->rank && b->count > a->count)) {
+            int t = aq;
+            aq = bq, bq = t;
+            a = QT(I, aq), b = QT(I, bq);
+        }
+        int ok = b->rank <= a->rank;
+        for (int d = 0; ok && d < b->rank; d++) {
+            int64_t bd = b->dims[d], ad = a->dims[a->rank - b->rank + d];
+            ok = bd == ad || bd == 1;
+        }
+        if (!ok)
+            return NFAIL(I, "operand shapes do not broadcast");
+        int e = new_qt(I->rt, b->name, a->rank, a->dims);
+        if (e < 0)
+            return NFAIL(I, "out of memory");
+        a = QT(I, aq), b = QT(I, bq);
+        QT(I, e)->scale = b->scale, QT(I, e)->zp = b->zp;
+        rt_op *o = new_op(I, O_EXPAND, "expand");
+        if (!o)
+            return NFAIL(I, "out of memory");
+        o->in[0] = bq, o->nin = 1, o->out = e, o->where = 2;
+        bq = e;
+        b = QT(I, bq);
+    }
     int32_t qlo, qhi;
     clamp_bounds(lo, hi, ys, yzp, &qlo, &qhi);
     int q = out_qt(I, oi, a->rank, a->dims, ys, yzp, u8, kind_q);
@@ -1300,14 +1325,323 @@ static int node_quantize(imp *I)
     }
 }
 
+/* ------------------------------------------------------------------ float islands */
+/* Can value vi be computed with int8 ops (every operand quantized)? */
+static int int8able(imp *I, int vi);
+static int int8able_v(imp *I, const val *v)
+{
+    switch (v->kind) {
+    case V_Q: return 1;
+    case V_EXPR: return I->rt->ex[v->expr].op == E_X;
+    case V_CONST:
+    case V_DQC: return 1;
+    case V_PEND:
+        switch (v->pk) {
+        case P_CONV: return int8able(I, v->pa) && I->v[v->pw].kind == V_DQC;
+        case P_MATMUL:
+        case P_GEMM:
+            return int8able(I, v->pa) && I->v[v->pw].kind != V_CONST &&
+                   (I->v[v->pw].kind == V_DQC || int8able(I, v->pw));
+        case P_ADD:
+        case P_MUL: /* operands must be int8 tensors (not pending results) */
+            return int8able(I, v->pa) && int8able(I, v->pb) && I->v[v->pa].kind != V_PEND &&
+                   I->v[v->pb].kind != V_PEND;
+        case P_CONCAT: return 1;
+        default: return int8able(I, v->pa) && I->v[v->pa].kind != V_PEND;
+        }
+    default: return 0;
+    }
+}
+
+static int int8able(imp *I, int vi)
+{
+    return int8able_v(I, &I->v[vi]);
+}
+
+static int float_qt(imp *I, const char *name, int rank, const int64_t *dims)
+{
+    int q = new_qt(I->rt, name, rank, dims);
+    if (q < 0)
+        return NFAIL(I, "out of memory");
+    QT(I, q)->is_float = 1;
+    return q;
+}
+
+static rt_op *float_op(imp *I, int kind, const char *opname, int out)
+{
+    rt_op *o = new_op(I, kind, opname);
+    if (!o)
+        return NULL;
+    o->out = out, o->where = 1;
+    return o;
+}
+
+/* The float tensor of value vi (dequantizing, or computing a pending op in float on the
+ * CPU); *q is a tensor with is_float. */
+static int to_float_v(imp *I, const val *v, int *q);
+static int to_float(imp *I, int vi, int *q)
+{
+    val v = I->v[vi];
+    return to_float_v(I, &v, q);
+}
+
+static int to_float_v(imp *I, const val *v, int *q)
+{
+    if (v->kind == V_FLT) {
+        *q = v->q;
+        return 0;
+    }
+    if (v->kind == V_EXPR) {
+        rt_qt *s = QT(I, v->q);
+        int64_t d[RT_MAX_RANK];
+        memcpy(d, s->dims, sizeof d);
+        int f = float_qt(I, v->name, s->rank, d);
+        rt_op *o = f < 0 ? NULL : float_op(I, O_DEQUANT, "dequantize", f);
+        if (!o)
+            return NFAIL(I, "out of memory");
+        o->in[0] = v->q, o->nin = 1, o->where = 2;
+        o->expr = I->rt->ex[v->expr].op == E_X ? -1 : v->expr;
+        *q = f;
+        return 0;
+    }
+    if (v->kind == V_CONST || v->kind == V_DQC) {
+        int vi = -1;
+        for (int i = 0; i < I->nv && vi < 0; i++)
+            if (I->v[i].kind == v->kind && I->v[i].c == v->c && !strcmp(I->v[i].name, v->name))
+                vi = i;
+        if (vi < 0)
+            return NFAIL(I, "internal: constant '%s' not found", v->name);
+        rt_const *c = val_const(I, vi);
+        size_t n;
+        float *fv = const_floats(I, vi, &n);
+        int f = fv ? float_qt(I, c->name, c->rank, c->dims) : -1;
+        if (f < 0) {
+            free(fv);
+            return NFAIL(I, "out of memory");
+        }
+        QT(I, f)->fconst = fv;
+        *q = f;
+        return 0;
+    }
+    if (v->kind != V_PEND)
+        return NFAIL(I, "value '%s' cannot be computed in float", v->name);
+    val p = *v;
+    const char *keep = I->nname;
+    const Onnx__NodeProto *ka = I->anode;
+    I->nname = p.node->name && *p.node->name ? p.node->name : p.name;
+    I->anode = p.node;
+    int rc = -1, a = -1, b = -1;
+    fprintf(stderr,
+            "dlp: warning: node '%s' (%s) has float operands (not quantized); "
+            "running it in float on the CPU\n",
+            I->nname, p.node->op_type);
+    switch (p.pk) {
+    case P_ADD:
+    case P_MUL: {
+        if (to_float(I, p.pa, &a) || to_float(I, p.pb, &b))
+            break;
+        rt_qt *ta = QT(I, a), *tb = QT(I, b);
+        const rt_qt *big = ta->rank >= tb->rank ? ta : tb;
+        int64_t d[RT_MAX_RANK];
+        int r = big->rank;
+        for (int i = 0; i < r; i++) {
+            int ia = i - (r - ta->rank), ib = i - (r - tb->rank);
+            int64_t da = ia >= 0 ? ta->dims[ia] : 1, db = ib >= 0 ? tb->dims[ib] : 1;
+            if (da != db && da != 1 && db != 1) {
+                NFAIL(I, "operand shapes do not broadcast");
+                goto out;
+            }
+            d[i] = da > db ? da : db;
+        }
+        int f = float_qt(I, p.name, r, d);
+        rt_op *o = f < 0 ? NULL : float_op(I, O_FBIN, "fadd", f);
+        if (!o)
+            break;
+        o->in[0] = a, o->in[1] = b, o->nin = 2, o->axis = p.pk == P_ADD ? E_ADD : E_MUL;
+        o->opname = p.pk == P_ADD ? "fadd" : "fmul";
+        *q = f, rc = 0;
+        break;
+    }
+    case P_MATMUL:
+    case P_GEMM: {
+        if (to_float(I, p.pa, &a))
+            break;
+        rt_const *wc = val_const(I, p.pw);
+        int tb = p.pk == P_GEMM ? (int)attr_i(p.node, "transB", 0) : 0;
+        if (!wc || wc->rank != 2 || (p.pk == P_GEMM && attr_i(p.node, "transA", 0))) {
+            NFAIL(I, "float %s needs a constant 2-D B (and transA = 0)", p.node->op_type);
+            break;
+        }
+        int k = (int)wc->dims[tb ? 1 : 0], n = (int)wc->dims[tb ? 0 : 1];
+        rt_qt *ta = QT(I, a);
+        if (ta->rank < 1 || ta->dims[ta->rank - 1] != k) {
+            NFAIL(I, "A's last dimension does not match B");
+            break;
+        }
+        size_t nw;
+        float *w = const_floats(I, p.pw, &nw), *bias = NULL;
+        size_t nb = 0;
+        if (p.pbias >= 0)
+            bias = const_floats(I, p.pbias, &nb);
+        if (!w || (p.pbias >= 0 && (!bias || nb != (size_t)n))) {
+            free(w), free(bias);
+            NFAIL(I, "bias must be a constant of %d values", n);
+            break;
+        }
+        float *wt = malloc(sizeof(float) * nw);
+        if (!wt) {
+            free(w), free(bias);
+            NFAIL(I, "out of memory");
+            break;
+        }
+        for (int i = 0; i < k; i++)
+            for (int j = 0; j < n; j++)
+                wt[(size_t)i * n + j] = tb ? w[(size_t)j * k + i] : w[(size_t)i * n + j];
+        free(w);
+        int64_t d[RT_MAX_RANK];
+        memcpy(d, ta->dims, sizeof d);
+        d[ta->rank - 1] = n;
+        int f = float_qt(I, p.name, ta->rank, d);
+        rt_op *o = f < 0 ? NULL : float_op(I, O_FGEMM, "fgemm", f);
+        if (!o) {
+            free(wt), free(bias);
+            break;
+        }
+        o->in[0] = a, o->nin = 1, o->fw = wt, o->fb = bias, o->k = k, o->n = n;
+        o->m = (int)(QT(I, a)->count / (size_t)k);
+        o->alpha = (p.pk == P_GEMM ? attr_f(p.node, "alpha", 1.0f) : 1.0) * p.alpha;
+        o->macs = (uint64_t)o->m * k * n;
+        *q = f, rc = 0;
+        break;
+    }
+    case P_LNORM:
+    case P_SOFTMAX: {
+        if (to_float(I, p.pa, &a))
+            break;
+        rt_qt *ta = QT(I, a);
+        int64_t ax = p.pk == P_LNORM ? attr_i(p.node, "axis", -1)
+                                     : attr_i(p.node, "axis", I->rt->opset >= 13 ? -1 : 1);
+        if (ax < 0)
+            ax += ta->rank;
+        if (ax != ta->rank - 1) {
+            NFAIL(I, "only the last axis is supported");
+            break;
+        }
+        int len = (int)ta->dims[ta->rank - 1];
+        float *g = NULL, *bb = NULL;
+        size_t ng = 0, nbb = 0;
+        if (p.pk == P_LNORM) {
+            if (p.pw >= 0)
+                g = const_floats(I, p.pw, &ng);
+            if (p.pbias >= 0)
+                bb = const_floats(I, p.pbias, &nbb);
+            if ((p.pw >= 0 && (!g || ng != (size_t)len)) ||
+                (p.pbias >= 0 && (!bb || nbb != (size_t)len))) {
+                free(g), free(bb);
+                NFAIL(I, "scale and bias must be constants of %d values", len);
+                break;
+            }
+        }
+        int64_t d[RT_MAX_RANK];
+        memcpy(d, ta->dims, sizeof d);
+        int f = float_qt(I, p.name, ta->rank, d);
+        rt_op *o = f < 0 ? NULL
+                         : float_op(I, p.pk == P_LNORM ? O_FLNORM : O_FSOFTMAX,
+                                    p.pk == P_LNORM ? "flayernorm" : "fsoftmax", f);
+        if (!o) {
+            free(g), free(bb);
+            break;
+        }
+        o->in[0] = a, o->nin = 1, o->gamma = g, o->beta = bb;
+        o->eps = attr_f(p.node, "epsilon", 1e-5f);
+        o->n = len, o->m = (int)(ta->count / (size_t)(len ? len : 1));
+        *q = f, rc = 0;
+        break;
+    }
+    default: NFAIL(I, "%s on float (unquantized) operands is not supported", p.node->op_type);
+    }
+out:
+    I->nname = keep, I->anode = ka;
+    return rc;
+}
+
+/* Real range of a quantized operand (activation or constant). */
+static int real_range(imp *I, int vi, double *lo, double *hi)
+{
+    val *v = &I->v[vi];
+    if (v->kind == V_Q || (v->kind == V_EXPR && I->rt->ex[v->expr].op == E_X)) {
+        rt_qt *t = QT(I, v->q);
+        *lo = (-128 - t->zp) * t->scale, *hi = (127 - t->zp) * t->scale;
+        return 0;
+    }
+    size_t n;
+    float *f = val_const(I, vi) ? const_floats(I, vi, &n) : NULL;
+    if (!f)
+        return -1;
+    *lo = 0, *hi = 0;
+    for (size_t i = 0; i < n; i++)
+        *lo = fmin(*lo, f[i]), *hi = fmax(*hi, f[i]);
+    free(f);
+    return 0;
+}
+
+/* An operand of a pending op: an int8 tensor, or another pending Add/Mul of quantized
+ * operands (a residual Add feeding LayerNormalization without a QuantizeLinear between):
+ * that one is computed into an int8 tensor whose scale covers the sum (or product) of its
+ * operands' ranges. */
 static int pend_act(imp *I, int vi, int *q)
 {
-    return act_of(I, vi, 1, q);
+    val *v = &I->v[vi];
+    if (v->kind != V_PEND || (v->pk != P_ADD && v->pk != P_MUL))
+        return act_of(I, vi, 1, q);
+    double alo, ahi, blo, bhi, lo, hi;
+    if (real_range(I, v->pa, &alo, &ahi) || real_range(I, v->pb, &blo, &bhi))
+        return NFAIL(I,
+                     "input '%s' is the float output of '%s' whose operands are not all "
+                     "quantized",
+                     v->name, v->node->name);
+    if (v->pk == P_ADD) {
+        lo = alo + blo, hi = ahi + bhi;
+    } else {
+        double c[4] = {alo * blo, alo * bhi, ahi * blo, ahi * bhi};
+        lo = fmin(fmin(c[0], c[1]), fmin(c[2], c[3]));
+        hi = fmax(fmax(c[0], c[1]), fmax(c[2], c[3]));
+    }
+    lo = fmax(lo, v->lo), hi = fmin(hi, v->hi);
+    lo = fmin(lo, 0), hi = fmax(hi, 0);
+    double s = hi > lo ? (hi - lo) / 255.0 : 1.0;
+    double z = nearbyint(-128 - lo / s);
+    int32_t zp = (int32_t)(z < -128 ? -128 : z > 127 ? 127 : z);
+    val p = *v;
+    const char *keep = I->nname;
+    const Onnx__NodeProto *ka = I->anode;
+    I->nname = p.node->name && *p.node->name ? p.node->name : p.name;
+    I->anode = p.node;
+    int rc = materialize(I, &p, s, zp, 0);
+    I->nname = keep, I->anode = ka;
+    if (rc)
+        return -1;
+    *q = I->v[I->nv - 1].q; /* materialize registered its output last */
+    return 0;
 }
 
 static int materialize(imp *I, const val *p, double s, int32_t zp, int u8)
 {
     int aq = -1, bq = -1;
+    if (!int8able_v(I, p)) {
+        int f;
+        if (to_float_v(I, p, &f))
+            return -1;
+        rt_qt *ft = QT(I, f);
+        int64_t d[RT_MAX_RANK];
+        memcpy(d, ft->dims, sizeof d);
+        int q = out_qt(I, 0, ft->rank, d, s, zp, u8, 1);
+        rt_op *o = q < 0 ? NULL : new_op(I, O_QUANT, "quantize");
+        if (!o)
+            return NFAIL(I, "out of memory");
+        o->in[0] = f, o->nin = 1, o->out = q, o->where = 2;
+        return 0;
+    }
     switch (p->pk) {
     case P_CONV:
         if (pend_act(I, p->pa, &aq))
@@ -2071,11 +2405,12 @@ void rt_clear_import(dlp_rt *rt)
 {
     for (int i = 0; i < rt->nqt; i++) {
         free(rt->qt[i].name), free(rt->qt[i].cdata), free(rt->qt[i].host), free(rt->qt[i].fhost);
+        free(rt->qt[i].fconst);
     }
     for (int i = 0; i < rt->nops; i++) {
         rt_op *o = &rt->ops[i];
         free(o->name), free(o->w), free(o->bias), free(o->mult), free(o->shift);
-        free(o->gamma), free(o->beta);
+        free(o->gamma), free(o->beta), free(o->fw), free(o->fb);
     }
     free(rt->qt), free(rt->ops), free(rt->ex), free(rt->out_qt);
     rt->qt = NULL, rt->ops = NULL, rt->ex = NULL, rt->out_qt = NULL;
@@ -2152,11 +2487,13 @@ int rt_import(dlp_rt *rt, const dlp_npy *inputs, int n_in)
             o->in[0] = x->q, o->nin = 1, o->out = q, o->where = 2;
             o->expr = rt->ex[x->expr].op == E_X ? -1 : x->expr;
             rt->out_qt[i] = q;
+        } else if (x->kind == V_PEND) {
+            int f;
+            if (to_float(&I, v, &f))
+                goto out;
+            rt->out_qt[i] = f;
         } else {
-            rt_fail(rt,
-                    "graph output '%s' is a float result without QuantizeLinear / "
-                    "DequantizeLinear around it (kind %d); the DLP runs quantized graphs",
-                    rt->outs[i].name, x->kind);
+            rt_fail(rt, "graph output '%s' is a constant", rt->outs[i].name);
             goto out;
         }
     }

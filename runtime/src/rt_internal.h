@@ -51,6 +51,7 @@ typedef struct {
     int u8;        /* graph I/O as uint8 */
     int layout;    /* LAY_*: how it is packed in DDR */
     int8_t *cdata; /* constant tensor (broadcast operand): logical int8 data */
+    float *fconst; /* constant float tensor (operand of a CPU float op) */
     /* memory plan */
     size_t dev_bytes;
     size_t off; /* in the activation arena (or the weight blob when cdata) */
@@ -77,6 +78,12 @@ enum {
     O_COPY,    /* host: same element order, new shape (Reshape, Flatten, Squeeze...) */
     O_TRANSPOSE,
     O_CONCAT,
+    O_EXPAND, /* host: numpy broadcast to the output shape */
+    /* float ops on the CPU (parts of a QDQ graph left unquantized) */
+    O_FGEMM,  /* y = alpha * x W + bias, W [k][n] */
+    O_FBIN,   /* y = a (op) b with broadcasting; op in axis: E_ADD, E_SUB, E_MUL, E_DIV */
+    O_FLNORM, /* LayerNormalization over the last axis */
+    O_FSOFTMAX,
 };
 
 /* Elementwise float expression over one source tensor (the LUT trick). */
@@ -137,6 +144,8 @@ typedef struct {
     int16_t lut[256];
     int axis, perm[RT_MAX_RANK];
     float *gamma, *beta;
+    float *fw, *fb; /* O_FGEMM weights [k][n] and bias [n] */
+    double alpha;
     double eps;
     int expr; /* O_DEQUANT: expression root, -1 none */
     /* compile */

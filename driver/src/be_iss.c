@@ -1,9 +1,8 @@
 /*
  * be_iss.c - the "iss" backend: the golden instruction-set simulator behind its CSR
- * interface (dlp/iss.h). Writing CTRL.START runs the whole program inside the register
- * write; the shared code defers that write to dlp_dev_wait, so the work happens there.
- * The ISS cannot be interrupted: a job's timeout is not enforced (every program ends:
- * loop counts are bounded and a deadlock is detected and reported as an error).
+ * interface (dlp/iss.h), in stepped mode: writing CTRL.START only starts the program and
+ * wait_irq advances it 4096 instruction repetitions at a time (dlp_iss_step), so the job's
+ * timeout is honoured; the shared code defers START to dlp_dev_wait.
  */
 #include <stdio.h>
 
@@ -27,6 +26,7 @@ static int iss_open(dlp_dev *d, const char *arg, const dlp_dev_opts *o)
         return dlp_dev_fail(d, DLP_DEV_E_NOMEM,
                             "device \"iss\": cannot allocate %zu bytes of simulated DDR",
                             o->mem_size);
+    dlp_iss_set_stepped(s, 1);
     d->priv = s;
     d->mem = dlp_iss_mem(s, o->mem_base, o->mem_size);
     d->dma_base = o->mem_base;
@@ -51,11 +51,15 @@ static void iss_reg_write(dlp_dev *d, uint32_t off, uint32_t val)
 
 static int iss_wait_irq(dlp_dev *d, int64_t deadline_ms)
 {
-    (void)deadline_ms;
-    if (dlp_iss_irq(iss_of(d)))
+    dlp_iss *s = iss_of(d);
+    /* 4096 instruction repetitions (DMA, GEMM or VEC executions) between clock reads. */
+    while (dlp_iss_step(s, 4096))
+        if (deadline_ms >= 0 && dlp_now_ms() >= deadline_ms)
+            return dlp_dev_fail(d, DLP_DEV_E_TIMEOUT, "iss: job still running at the timeout");
+    if (dlp_iss_irq(s))
         return DLP_DEV_OK;
-    /* The ISS finishes a program inside the START write: no interrupt now means none will
-     * ever come (interrupts disabled through dlp_dev_reg_write, or no job started). */
+    /* Not busy and no interrupt: interrupts disabled through dlp_dev_reg_write, or no job
+     * started. */
     return dlp_dev_fail(d, DLP_DEV_E_TIMEOUT, "iss: no interrupt pending");
 }
 

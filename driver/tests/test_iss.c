@@ -3,6 +3,7 @@
  * reset, counters. */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "check.h"
 #include "dlp/dev.h"
@@ -274,6 +275,30 @@ static void test_errors(void)
               strstr(dlp_dev_last_error(d), "the program range"),
           "misaligned program: rc %d code %u: %s", rc, r.err_code, dlp_dev_last_error(d));
     run_checked(d, &mm, &r); /* recovers without a reset: the error ended the job */
+
+    /* a program of 65535 x 65535 LOADs: the ISS runs in steps, so the timeout is honoured;
+     * waiting again continues it; soft reset drops it and the next job runs */
+    wl_job en;
+    CHECK(wl_endless(d, &en, msg, sizeof msg) == 0, "%s", msg);
+    uint32_t id;
+    dlp_dev_submit(d, &en.job, &id);
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    rc = dlp_dev_wait(d, id, 300, &r);
+    int rc2 = dlp_dev_wait(d, id, 100, &r);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    const double ms = (t1.tv_sec - t0.tv_sec) * 1e3 + (t1.tv_nsec - t0.tv_nsec) / 1e6;
+    CHECK(rc == DLP_DEV_E_TIMEOUT && rc2 == DLP_DEV_E_TIMEOUT && ms >= 400 && ms < 3000,
+          "endless job on the ISS: rc %d then %d after %.0f ms (400 asked): %s", rc, rc2, ms,
+          dlp_dev_last_error(d));
+    dlp_dev_reg_read(d, DLP_CSR_STATUS, &st);
+    CHECK(st & DLP_STATUS_BUSY, "ISS busy during the endless job: STATUS 0x%x", st);
+    CHECK(dlp_dev_soft_reset(d) == 0, "soft reset of a running job: %s", dlp_dev_last_error(d));
+    rc = dlp_dev_wait(d, id, 100, &r);
+    CHECK(rc == DLP_DEV_E_DEVICE && strstr(dlp_dev_last_error(d), "dropped"),
+          "the reset job is dropped: %d %s", rc, dlp_dev_last_error(d));
+    run_checked(d, &mm, &r);
+    wl_free(&en);
     wl_free(&w);
     wl_free(&mm);
     dlp_dev_close(d);

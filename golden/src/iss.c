@@ -71,6 +71,7 @@ struct dlp_iss {
     /* CSRs */
     uint32_t ctrl, status, irq_status, insn_base, insn_count, win_base, win_limit;
     uint32_t err_code, err_index, err_addr, perf_hi_latch;
+    int stepped; /* dlp_iss_set_stepped: START only starts; dlp_iss_step advances */
     uint64_t perf[DLP_NUM_PERF];
 
     /* run state */
@@ -80,6 +81,13 @@ struct dlp_iss {
     int waiting_push[DLP_NUM_QUEUES]; /* completed instruction waiting to push */
     entry_t pushing[DLP_NUM_QUEUES];
     uint64_t push_time[DLP_NUM_QUEUES];
+    /* Stepped mode: an instruction whose repetitions ran out of budget is suspended in its
+     * unit and resumed first by the next dlp_iss_step (susp_q = unit + 1, 0: none). */
+    int executing[DLP_NUM_QUEUES];
+    entry_t cur[DLP_NUM_QUEUES];
+    uint64_t cur_pos[DLP_NUM_QUEUES], cur_dur[DLP_NUM_QUEUES], cur_start[DLP_NUM_QUEUES];
+    int susp_q;
+    uint64_t budget; /* repetitions left in this step */
     uint32_t pc;
     int fetch_done;
     int nloops;
@@ -748,7 +756,9 @@ static void do_pushes(dlp_iss *s, uint32_t queue, uint32_t flags, uint64_t when)
 }
 
 /* Execute every repetition of an entry. Returns 0 or -1; *dur gets the estimate. */
-static int exec_entry(dlp_iss *s, const entry_t *e, uint64_t *dur)
+/* Execute the repetitions of e from *pos on, adding their duration to *dur. Returns 0 when
+ * all are done, 1 when the step's budget ran out (*pos = next repetition), -1 on error. */
+static int exec_entry(dlp_iss *s, const entry_t *e, uint64_t *pos, uint64_t *dur)
 {
     const uint32_t N = s->cfg.n, bus = s->cfg.bus_bytes, lat = s->cfg.mem_latency;
     uint32_t c0 = e->nloops > 0 ? e->loops[0].count : 1;
@@ -772,9 +782,14 @@ static int exec_entry(dlp_iss *s, const entry_t *e, uint64_t *dur)
         break;
     default: break;
     }
-    *dur = 1;
-    for (uint32_t i = 0; i < c0; i++)
-        for (uint32_t j = 0; j < c1; j++) {
+    for (uint64_t r = *pos; r < (uint64_t)c0 * c1; r++) {
+        if (s->budget == 0) {
+            *pos = r;
+            return 1;
+        }
+        s->budget--;
+        const uint32_t i = (uint32_t)(r / c1), j = (uint32_t)(r % c1);
+        {
             uint32_t a[3];
             for (int k = 0; k < 3; k++) {
                 a[k] = base[k];
@@ -816,6 +831,7 @@ static int exec_entry(dlp_iss *s, const entry_t *e, uint64_t *dur)
             if (rc)
                 return rc;
         }
+    }
     return 0;
 }
 
@@ -824,9 +840,12 @@ static const int busy_ctr[DLP_NUM_QUEUES] = {DLP_PERF_LD_BUSY, DLP_PERF_GEMM_BUS
 static const int stall_ctr[DLP_NUM_QUEUES] = {DLP_PERF_STALL_TOK_LD, DLP_PERF_STALL_TOK_CMP,
                                               DLP_PERF_STALL_TOK_ST};
 
-/* One unit step for queue q. Returns 1 on progress, 0 if blocked/idle, -1 on error. */
+/* One unit step for queue q. Returns 1 on progress, 0 if blocked/idle, -1 on error, 2 when
+ * the instruction was suspended (stepped mode budget exhausted). */
 static int unit_step(dlp_iss *s, int q)
 {
+    if (s->executing[q])
+        goto resume;
     if (s->waiting_push[q]) {
         const entry_t *e = &s->pushing[q];
         if (!pushes_ready(s, e->d.queue, e->d.flags))
@@ -842,12 +861,13 @@ static int unit_step(dlp_iss *s, int q)
     if (!pops_ready(s, e))
         return 0;
     entry_t cur = *e;
+    uint64_t start;
     qq->head = (qq->head + 1) % s->cfg.queue_depth;
     qq->len--;
 
     uint64_t t_tok = do_pops(s, &cur);
     uint64_t t_free = s->unit_t[q] > cur.ready ? s->unit_t[q] : cur.ready;
-    uint64_t start = t_tok > t_free ? t_tok : t_free;
+    start = t_tok > t_free ? t_tok : t_free;
     s->perf[stall_ctr[q]] += start - t_free;
 
     if (s->trace) {
@@ -860,9 +880,19 @@ static int unit_step(dlp_iss *s, int q)
                          : "ST",
                 cur.nloops ? "(looped) " : "", dlp_disasm(&insn, buf, sizeof buf));
     }
-    uint64_t dur = 0;
-    if (exec_entry(s, &cur, &dur))
-        return -1;
+    s->cur[q] = cur;
+    s->cur_pos[q] = 0;
+    s->cur_dur[q] = 1;
+    s->cur_start[q] = start;
+    s->executing[q] = 1;
+resume:;
+    const int rc = exec_entry(s, &s->cur[q], &s->cur_pos[q], &s->cur_dur[q]);
+    if (rc)
+        return rc < 0 ? -1 : 2;
+    s->executing[q] = 0;
+    cur = s->cur[q];
+    start = s->cur_start[q];
+    const uint64_t dur = s->cur_dur[q];
     s->perf[DLP_PERF_INSNS]++;
     int ctr = (q == DLP_Q_CMP && cur.d.opcode == DLP_OP_VEC) ? DLP_PERF_VEC_BUSY : busy_ctr[q];
     if (cur.d.opcode != DLP_OP_SYNC)
@@ -888,7 +918,9 @@ static void reset_run_state(dlp_iss *s)
         s->q[q].head = s->q[q].len = 0;
         s->waiting_push[q] = 0;
         s->unit_t[q] = 0;
+        s->executing[q] = 0;
     }
+    s->susp_q = 0;
     for (int t = 0; t < NUM_TOK; t++) {
         s->tok[t] = 0;
         s->tokt[t].head = s->tokt[t].len = 0;
@@ -921,6 +953,50 @@ static uint32_t oldest_blocked(const dlp_iss *s)
     return best;
 }
 
+/* Run the program until it ends, or (stepped mode) until s->budget repetitions have run:
+ * the instruction that would exceed it is suspended and resumed by the next call, in the
+ * same place of the same round, so the schedule is the one of an uninterrupted run. A round
+ * lets fetch go as far as it can and gives each unit one instruction. */
+static void run_rounds(dlp_iss *s)
+{
+    while (!s->err_code) {
+        int progress = 0, rc, q0 = 0;
+        if (s->susp_q) {
+            q0 = s->susp_q - 1;
+            s->susp_q = 0;
+            progress = 1;
+        } else {
+            while ((rc = fetch_step(s)) > 0)
+                progress = 1;
+            if (rc < 0)
+                break;
+        }
+        for (int q = q0; q < DLP_NUM_QUEUES && !s->err_code; q++) {
+            rc = unit_step(s, q);
+            if (rc == 2) {
+                s->susp_q = q + 1;
+                return;
+            }
+            if (rc > 0)
+                progress = 1;
+        }
+        if (s->err_code || progress)
+            continue;
+        int idle = s->fetch_done;
+        for (int q = 0; q < DLP_NUM_QUEUES; q++)
+            idle = idle && !s->q[q].len && !s->waiting_push[q];
+        if (idle) {
+            for (int t = 0; t < NUM_TOK; t++)
+                if (s->tok[t])
+                    raise_err(s, DLP_ERR_TOKEN, s->pc - 1, 0);
+            finish(s);
+            return;
+        }
+        raise_err(s, DLP_ERR_DEADLOCK, oldest_blocked(s), 0);
+    }
+    finish(s);
+}
+
 static void start_program(dlp_iss *s)
 {
     s->status = DLP_STATUS_BUSY;
@@ -936,31 +1012,26 @@ static void start_program(dlp_iss *s)
         raise_err(s, DLP_ERR_NO_FINISH, 0, 0);
     else if (!in_window(s, s->insn_base, end))
         raise_err(s, DLP_ERR_DMA_WINDOW, DLP_ERR_INDEX_FETCH, s->insn_base);
-
-    while (!s->err_code) {
-        int progress = 0, rc;
-        /* Fetch as far as it can, then give each unit a step. */
-        while ((rc = fetch_step(s)) > 0)
-            progress = 1;
-        if (rc < 0)
-            break;
-        for (int q = 0; q < DLP_NUM_QUEUES && !s->err_code; q++)
-            if (unit_step(s, q) > 0)
-                progress = 1;
-        if (s->err_code || progress)
-            continue;
-        int idle = s->fetch_done;
-        for (int q = 0; q < DLP_NUM_QUEUES; q++)
-            idle = idle && !s->q[q].len && !s->waiting_push[q];
-        if (idle) {
-            for (int t = 0; t < NUM_TOK; t++)
-                if (s->tok[t])
-                    raise_err(s, DLP_ERR_TOKEN, s->pc - 1, 0);
-            break;
-        }
-        raise_err(s, DLP_ERR_DEADLOCK, oldest_blocked(s), 0);
+    if (s->err_code) {
+        finish(s);
+    } else if (!s->stepped) {
+        s->budget = UINT64_MAX;
+        run_rounds(s);
     }
-    finish(s);
+}
+
+void dlp_iss_set_stepped(dlp_iss *s, int on)
+{
+    s->stepped = on != 0;
+}
+
+int dlp_iss_step(dlp_iss *s, uint32_t max_reps)
+{
+    if (s->status & DLP_STATUS_BUSY) {
+        s->budget = max_reps ? max_reps : 1;
+        run_rounds(s);
+    }
+    return (s->status & DLP_STATUS_BUSY) != 0;
 }
 
 /* ------------------------------------------------------------------ CSRs */

@@ -259,7 +259,18 @@ static int run(env_t *e, int op, const char *what, uint32_t y, size_t ylen)
     memcpy(snap, mem(e, MEM_BASE, used), used);
     dump_case(e, what, snap, used, pa, (uint32_t)n);
 
-    const int rc = dlp_iss_run(e->iss, pa, (uint32_t)n, MEM_BASE, MEM_BASE + MEM_SIZE - 1);
+    /* Every third run in stepped mode (dlp_iss_step, as the driver uses it for timeouts),
+     * with a few scheduling rounds per call: results and counters must not change. */
+    static unsigned runs;
+    const int stepped = runs++ % 3 == 1;
+    dlp_iss_set_stepped(e->iss, stepped);
+    int rc = dlp_iss_run(e->iss, pa, (uint32_t)n, MEM_BASE, MEM_BASE + MEM_SIZE - 1);
+    if (stepped) {
+        while (dlp_iss_step(e->iss, 1 + runs % 7))
+            ;
+        rc = (int)dlp_iss_csr_read(e->iss, DLP_CSR_ERR_CODE);
+        dlp_iss_set_stepped(e->iss, 0);
+    }
     total_insns += n;
     const uint32_t st = dlp_iss_csr_read(e->iss, DLP_CSR_STATUS);
     CHECK(rc == 0 && st == DLP_STATUS_DONE,

@@ -120,11 +120,9 @@ typedef struct {
 /* Queue a job; *job_id identifies it for dlp_dev_wait. Returns at once. */
 int dlp_dev_submit(dlp_dev *d, const dlp_job_desc *job, uint32_t *job_id);
 /* Wait until job_id has finished (timeout_ms < 0: forever). On DLP_DEV_E_TIMEOUT the
- * job is still pending; wait again or dlp_dev_soft_reset. iss: a job runs to completion
- * inside the wait and cannot be interrupted, so the timeout is not enforced there (every
- * program ends - loop counts are bounded, deadlock is an error - but a long one takes
- * as long as the ISS needs). On a device error the remaining queued jobs are dropped
- * (their waits return DLP_DEV_E_DEVICE, err_code 0). */
+ * job is still pending; wait again or dlp_dev_soft_reset (iss and sim advance the model
+ * only inside the wait, in steps, checking the clock between steps). On a device error the
+ * remaining queued jobs are dropped (their waits return DLP_DEV_E_DEVICE, err_code 0). */
 int dlp_dev_wait(dlp_dev *d, uint32_t job_id, int timeout_ms, dlp_job_result *res);
 /* submit + wait. */
 int dlp_dev_run(dlp_dev *d, const dlp_job_desc *job, int timeout_ms, dlp_job_result *res);

@@ -92,6 +92,15 @@ int dlp_iss_run(dlp_iss *s, uint32_t insn_base, uint32_t insn_count, uint32_t wi
                 uint32_t win_limit);
 uint64_t dlp_iss_perf(const dlp_iss *s, int k);
 
+/* Stepped mode (for drivers that must honour a timeout): when on, writing CTRL.START only
+ * starts the program (STATUS.BUSY) and each dlp_iss_step runs at most max_reps instruction
+ * repetitions (one DMA, GEMM or VEC execution of a LOOP expansion each; 0 counts as 1),
+ * suspending an instruction in the middle if needed. Returns 1 while the program is still
+ * running. Results, counters and errors are identical to running it inside the START
+ * write (the schedule is the same). Off by default. */
+void dlp_iss_set_stepped(dlp_iss *s, int on);
+int dlp_iss_step(dlp_iss *s, uint32_t max_reps);
+
 /* Scratchpad rows for tests: pointer to row `row` of sp (bytes: N or 4N), NULL if out of
  * range. The LUT table (256 int16). */
 uint8_t *dlp_iss_sp_row(dlp_iss *s, uint32_t sp, uint32_t row);

@@ -190,16 +190,17 @@ module dlp_ctrl #(
   logic signed [7:0] v_lo, v_hi;
   logic        v_clamp, v_vecop;
 
-  always_comb begin
-    d_op    = f_insn[dlp_pkg::FOpcode +: 8];
-    d_flags = f_insn[11:8];
-    v_func  = f_insn[dlp_pkg::FVecFunc +: 8];
-    v_count = f_insn[dlp_pkg::FVecCount +: 16];
-    v_k0    = f_insn[dlp_pkg::FVecK0 +: 16];
-    v_k1    = f_insn[dlp_pkg::FVecK1 +: 16];
-    v_lo    = f_insn[dlp_pkg::FVecLo +: 8];
-    v_hi    = f_insn[dlp_pkg::FVecHi +: 8];
+  // Instruction fields (continuous assigns, so the checks below read them as inputs).
+  assign d_op    = f_insn[dlp_pkg::FOpcode +: 8];
+  assign d_flags = f_insn[11:8];
+  assign v_func  = f_insn[dlp_pkg::FVecFunc +: 8];
+  assign v_count = f_insn[dlp_pkg::FVecCount +: 16];
+  assign v_k0    = f_insn[dlp_pkg::FVecK0 +: 16];
+  assign v_k1    = f_insn[dlp_pkg::FVecK1 +: 16];
+  assign v_lo    = f_insn[dlp_pkg::FVecLo +: 8];
+  assign v_hi    = f_insn[dlp_pkg::FVecHi +: 8];
 
+  always_comb begin
     unique case (d_op)
       dlp_pkg::OpLoad:                 d_queue = 2'd0;
       dlp_pkg::OpGemm, dlp_pkg::OpVec: d_queue = 2'd1;
@@ -322,6 +323,9 @@ module dlp_ctrl #(
       tok_lt[t] = tok_q[t*TokenBits +: TokenBits] != TokMax;
     end
     for (int q = 0; q < 3; q++) h_flags[q*4 +: 4] = q_head[(q)*EntryW + 8 +: 4];
+  end
+
+  always_comb begin
     // flags [0] pop_prev [1] pop_next [2] push_prev [3] push_next
     pops_ok[0]   = !h_flags[(0)*4 + 1] || tok_nz[TokCL];
     pops_ok[1]   = (!h_flags[(1)*4 + 0] || tok_nz[TokLC]) && (!h_flags[(1)*4 + 1] || tok_nz[TokSC]);
@@ -331,7 +335,13 @@ module dlp_ctrl #(
     pushes_ok[2] = !p_flags[(2)*4 + 2] || tok_lt[TokSC];
   end
 
-  always_comb begin
+  // always @* rather than always_comb (here and in two more blocks of this file, two of
+  // dlp_vpu): Icarus 11.0 (Debian) has an always_comb sensitivity bug (iverilog issue
+  // 508, fixed after the 11.0 release) under which these blocks and others of the
+  // control path retrigger each other at zero delay and simulated time stops at the
+  // first instruction issue. Found by minimising the set of blocks that must be
+  // @* for verif/icarus to run; the logic is identical.
+  always @* begin
     tok_dec[TokCL] = is_start[0] && h_flags[(0)*4 + 1];
     tok_dec[TokLC] = is_start[1] && h_flags[(1)*4 + 0];
     tok_dec[TokSC] = is_start[1] && h_flags[(1)*4 + 1];
@@ -449,7 +459,8 @@ module dlp_ctrl #(
     end
   end
 
-  always_comb begin
+  // always @*, not always_comb: Icarus 11.0 always_comb bug, see the tok_dec block.
+  always @* begin
     state_d   = state_q;
     done_d    = done_q;
     error_d   = error_q;
@@ -623,7 +634,8 @@ module dlp_ctrl #(
   logic busy;
   assign busy = (state_q == SRun) || (state_q == SDrain);
 
-  always_comb begin
+  // always @*, not always_comb: Icarus 11.0 always_comb bug, see the tok_dec block.
+  always @* begin
     perf_d = perf_q;
     if (busy) begin
       // Instructions completing while an error drains are not counted (as in the ISS).

@@ -123,24 +123,23 @@ module dlp_vpu #(
   logic        f_dacc;
   logic [31:0] f_imm;
 
-  always_comb begin
-    f_func  = insn_q[dlp_pkg::FVecFunc +: 8];
-    f_count = insn_q[dlp_pkg::FVecCount +: 16];
-    f_ssrc  = insn_q[dlp_pkg::FVecSSrc +: 16];
-    f_sdst  = insn_q[dlp_pkg::FVecSDst +: 16];
-    f_ssrc2 = insn_q[dlp_pkg::FVecSSrc2 +: 16];
-    f_prm   = insn_q[dlp_pkg::FVecPrm +: 16];
-    f_lo    = insn_q[dlp_pkg::FVecLo +: 8];
-    f_hi    = insn_q[dlp_pkg::FVecHi +: 8];
-    f_dacc  = insn_q[dlp_pkg::FVecDstAcc];
-    f_zo    = insn_q[dlp_pkg::FVecZo +: 8];
-    f_sh    = insn_q[dlp_pkg::FVecShift +: 8];
-    f_k0    = insn_q[dlp_pkg::FVecK0 +: 16];
-    f_k1    = insn_q[dlp_pkg::FVecK1 +: 16];
-    f_imm   = insn_q[dlp_pkg::FVecImm +: 32];
-    f_skh   = f_imm[15:0];
-    f_skw   = f_imm[31:16];
-  end
+  // Instruction fields (continuous assigns).
+  assign f_func  = insn_q[dlp_pkg::FVecFunc +: 8];
+  assign f_count = insn_q[dlp_pkg::FVecCount +: 16];
+  assign f_ssrc  = insn_q[dlp_pkg::FVecSSrc +: 16];
+  assign f_sdst  = insn_q[dlp_pkg::FVecSDst +: 16];
+  assign f_ssrc2 = insn_q[dlp_pkg::FVecSSrc2 +: 16];
+  assign f_prm   = insn_q[dlp_pkg::FVecPrm +: 16];
+  assign f_lo    = insn_q[dlp_pkg::FVecLo +: 8];
+  assign f_hi    = insn_q[dlp_pkg::FVecHi +: 8];
+  assign f_dacc  = insn_q[dlp_pkg::FVecDstAcc];
+  assign f_zo    = insn_q[dlp_pkg::FVecZo +: 8];
+  assign f_sh    = insn_q[dlp_pkg::FVecShift +: 8];
+  assign f_k0    = insn_q[dlp_pkg::FVecK0 +: 16];
+  assign f_k1    = insn_q[dlp_pkg::FVecK1 +: 16];
+  assign f_imm   = insn_q[dlp_pkg::FVecImm +: 32];
+  assign f_skh   = f_imm[15:0];
+  assign f_skw   = f_imm[31:16];
 
   // ---------------------------------------------------------------- range check
   // last(base, stride, span) = base + (count - 1) * stride + span - 1, in 50 bits.
@@ -205,7 +204,7 @@ module dlp_vpu #(
       logic [7:0]  a;
       logic [31:0] a32;
       a        = arow_q[8*l +: 8];
-      a32      = {{24{a[7]}}, a};
+      a32      = 32'($signed(a));
       valid[l] = (rn + 32'(l)) < {16'd0, f_k1};
       if (valid[l]) begin
         if ($signed(a) > $signed(red_mx)) red_mx = a;
@@ -338,7 +337,10 @@ module dlp_vpu #(
   logic req_rd;  // REQ stream: a row may be read
   assign req_rd = (srd_q != f_count) && ((srd_q - swr_q) < 16'(ReqDepth));
 
-  always_comb begin
+  // always @*, not always_comb (here and in the FSM block below): Icarus 11.0
+  // always_comb sensitivity bug (iverilog issue 508, fixed after 11.0); with always_comb
+  // here vvp loops at zero delay (at the first VEC command, in SOFTMAX). See dlp_ctrl.
+  always @* begin
     act_req_o      = 1'b0;
     act_we_o       = 1'b0;
     act_addr_o     = rd_addr_q[ActAw-1:0];
@@ -379,7 +381,8 @@ module dlp_vpu #(
   logic is_vec_out;  // output rows y + idx (SOFTMAX, LNORM)
   assign is_vec_out = (f_func == dlp_pkg::VfSoftmax) || (f_func == dlp_pkg::VfLnorm);
 
-  always_comb begin
+  // always @*, not always_comb: Icarus 11.0 always_comb bug (see the port requests).
+  always @* begin
     st_d      = st_q;
     ret_d     = ret_q;
     insn_d    = insn_q;

@@ -1800,6 +1800,8 @@ static int node_dequantize(imp *I)
         int axis = (int)attr_i(I->node, "axis", 1);
         if (axis < 0)
             axis += c->rank;
+        if (c->rank == 1 && sc->count > 1)
+            axis = 0; /* per-channel bias: the only axis there is */
         if (sc->count > 1 && (axis < 0 || axis >= c->rank || c->dims[axis] != (int64_t)sc->count))
             return NFAIL(I, "%zu scales do not match axis %d of '%s'", sc->count, axis, c->name);
         int cidx = x->c;

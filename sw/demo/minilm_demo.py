@@ -7,7 +7,8 @@ Prints the cosine similarity of each DLP embedding with the float one (target: m
 >= 0.99), the paraphrase-pair similarities as the DLP sees them, and where the cycles went.
 
 Which model goes to the DLP: the quantization profiles of minilm.py are tried best
-accuracy first (int8: residual stream float; then allint8: everything int8), the whole
+accuracy first (int8_gelufloat, int8: residual stream float; then allint8: everything
+int8), the whole
 model first (token ids in, embeddings out) and then the encoder-only graph (embedding
 gather + LayerNorm and the mean pooling in NumPy on the host). The first one `dlp run`
 accepts is used; the reasons for the others are printed. --profile/--encoder-only force
@@ -27,7 +28,10 @@ import numpy as np
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from demo_common import DLP, MODELS, TOP, cycle_table, dlp_run, ensure_models, ort_run, say  # noqa: E402
 
-PROFILES = ["int8", "int8_gelufloat", "allint8"]
+# Tried in this order: int8_gelufloat meets the 0.99 cosine target on the DLP (GELU and
+# the residual stream on the CPU), int8 puts the GELU on the DLP too (0.988), allint8
+# runs everything of the encoder on the DLP (0.87: per-tensor int8 residual stream).
+PROFILES = ["int8_gelufloat", "int8", "allint8"]
 
 
 def pool(hidden, mask):

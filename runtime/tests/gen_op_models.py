@@ -187,6 +187,8 @@ class Gen:
         # the sim subset: the first case of each op kind only (Verilator is slow)
         if case["subset"]:
             key = (case["op"], case["form"])
+            if case["op"] in ("Conv", "QLinearConv", "QLinearMatMul", "Add", "Softmax", "LayerNormalization"):
+                key += (case["act"],)  # these also with uint8 activations
             case["subset"] = key not in self.subset_keys
             self.subset_keys.add(key)
         self.cases.append(case)

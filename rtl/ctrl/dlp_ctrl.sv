@@ -461,6 +461,11 @@ module dlp_ctrl #(
 
   // always @*, not always_comb: Icarus 11.0 always_comb bug, see the tok_dec block.
   always @* begin
+    // Loop indices declared and set here, not in the for headers: Yosys 0.23 infers a
+    // latch for a for-declared index of a loop inside a branch of an always @* block.
+    int q, t;
+    q = 0;
+    t = 0;
     state_d   = state_q;
     done_d    = done_q;
     error_d   = error_q;
@@ -484,7 +489,7 @@ module dlp_ctrl #(
     fetch_stopped = 1'b0;
     deadlock  = 1'b0;
     prog_done = 1'b0;
-    for (int t = 0; t < 4; t++)
+    for (t = 0; t < 4; t++)
       tok_d[t*TokenBits +: TokenBits] = tok_q[t*TokenBits +: TokenBits] +
                                         TokenBits'(tok_inc[t]) - TokenBits'(tok_dec[t]);
 
@@ -537,7 +542,7 @@ module dlp_ctrl #(
         fetch_stopped = 1'b1;       // FINISH reached
       end
 
-      for (int q = 2; q >= 0; q--) begin
+      for (q = 2; q >= 0; q--) begin
         if (s_err[q]) begin
           err_pend_d = 1'b1;
           ecode_d    = s_code[q*4 +: 4];
@@ -585,7 +590,7 @@ module dlp_ctrl #(
     if (state_q == SReset && all_idle && f_idle) begin
       state_d = SIdle;
       q_flush = 1'b1;
-      for (int t = 0; t < 4; t++) tok_d[t*TokenBits +: TokenBits] = '0;
+      for (t = 0; t < 4; t++) tok_d[t*TokenBits +: TokenBits] = '0;
     end
 
     if (soft_reset_i) begin
@@ -606,7 +611,7 @@ module dlp_ctrl #(
       fin_d      = 1'b0;
       nloops_d   = '0;
       q_flush    = 1'b1;
-      for (int t = 0; t < 4; t++) tok_d[t*TokenBits +: TokenBits] = '0;
+      for (t = 0; t < 4; t++) tok_d[t*TokenBits +: TokenBits] = '0;
       if (insn_base_i[4:0] != '0) begin
         state_d  = SDrain;
         ecode_d  = dlp_pkg::ErrDmaAlign;
@@ -636,6 +641,11 @@ module dlp_ctrl #(
 
   // always @*, not always_comb: Icarus 11.0 always_comb bug, see the tok_dec block.
   always @* begin
+    // Loop indices declared and set here, not in the for headers: Yosys 0.23 infers a
+    // latch for a for-declared index of a loop inside a branch of an always @* block.
+    int q, k;
+    q = 0;
+    k = 0;
     perf_d = perf_q;
     if (busy) begin
       // Instructions completing while an error drains are not counted (as in the ISS).
@@ -650,7 +660,7 @@ module dlp_ctrl #(
       perf_d[10*64 +: 64] = perf_q[10*64 +: 64] + 64'(s_exec[1] && cmp_gemm);
       perf_d[11*64 +: 64] = perf_q[11*64 +: 64] + 64'(s_exec[1] && !cmp_gemm);
       perf_d[12*64 +: 64] = perf_q[12*64 +: 64] + 64'(s_exec[2]);
-      for (int q = 0; q < 3; q++)
+      for (q = 0; q < 3; q++)
         perf_d[(13+q)*64 +: 64] = perf_q[(13+q)*64 +: 64] +
                                   64'(s_idle[q] && !q_empty[q] && !pops_ok[q]);
       perf_d[16*64 +: 64] = perf_q[16*64 +: 64] + 64'(ev_stall_rd_i);
@@ -660,7 +670,7 @@ module dlp_ctrl #(
     end
     if ((start_i && state_q == SIdle) || soft_reset_i ||
         (state_q == SReset && all_idle && f_idle)) perf_d = '0;
-    for (int k = 5; k < 8; k++) perf_d[k*64 +: 64] = '0;
+    for (k = 5; k < 8; k++) perf_d[k*64 +: 64] = '0;
   end
 
   // ------------------------------------------------------------------ flops

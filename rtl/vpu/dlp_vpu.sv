@@ -383,6 +383,10 @@ module dlp_vpu #(
 
   // always @*, not always_comb: Icarus 11.0 always_comb bug (see the port requests).
   always @* begin
+    // Loop indices declared and set here, not in the for headers: Yosys 0.23 infers a
+    // latch for a for-declared index of a loop inside a branch of an always @* block.
+    int l;
+    l = 0;
     st_d      = st_q;
     ret_d     = ret_q;
     insn_d    = insn_q;
@@ -634,7 +638,7 @@ module dlp_vpu #(
         mx_d = red_mx;
         s_d  = red_s;
         if (idx_q + 16'd1 == f_k0) begin
-          for (int l = 0; l < N; l++) begin
+          for (l = 0; l < N; l++) begin
             wacc_d[32*l +: 32] = (f_func == dlp_pkg::VfRmax) ? {{24{red_mx[7]}}, red_mx} : red_s;
           end
           wr_addr_d = y_q;

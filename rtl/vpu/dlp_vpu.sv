@@ -385,8 +385,9 @@ module dlp_vpu #(
   always @* begin
     // Loop indices declared and set here, not in the for headers: Yosys 0.23 infers a
     // latch for a for-declared index of a loop inside a branch of an always @* block.
-    int l;
+    int l, r;
     l = 0;
+    r = 0;
     st_d      = st_q;
     ret_d     = ret_q;
     insn_d    = insn_q;
@@ -771,7 +772,11 @@ module dlp_vpu #(
         if (rv_q) crow_d = acc_rd_rdata_i;
         vp_d = {vp_q[2:0], rv_q};
         if (vp_q[3]) begin
-          fifo_d[8*N*fwp_q +: 8*N] = lane_wact;
+          // one enable per entry (constant selects): a variable part-select write of
+          // the ReqDepth*8N-bit FIFO made Yosys build two barrel shifters that wide
+          for (r = 0; r < ReqDepth; r++) begin
+            if (fwp_q == 3'(r)) fifo_d[8*N*r +: 8*N] = lane_wact;
+          end
           fwp_d = fwp_q + 3'd1;
         end
         if (fcnt_q != 4'd0) begin

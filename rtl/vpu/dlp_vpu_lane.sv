@@ -157,8 +157,12 @@ module dlp_vpu_lane (
 
   // ---------------------------------------------------------------- next state
   always_comb begin
+    // One enable per row (constant selects), not prm_d[32*prm_idx_i +: 32]: the variable
+    // part-select write made Yosys build two 288-bit barrel shifters per lane.
     prm_d = prm_q;
-    if (prm_we_i) prm_d[32*prm_idx_i +: 32] = prm_d_i;
+    for (int k = 0; k < 9; k++) begin
+      if (prm_we_i && prm_idx_i == 4'(k)) prm_d[32*k +: 32] = prm_d_i;
+    end
 
     t1_d = t1_q;
     if (t1_en_i) begin

@@ -28,7 +28,7 @@ typedef struct {
     int nalloc;
 } mb;
 
-static void *mb_alloc(mb *b, size_t n)
+static inline void *mb_alloc(mb *b, size_t n)
 {
     void *p = calloc(1, n ? n : 1);
     if (p && b->nalloc < 8 * MB_MAX)
@@ -36,14 +36,14 @@ static void *mb_alloc(mb *b, size_t n)
     return p;
 }
 
-static char *mb_str(mb *b, const char *s)
+static inline char *mb_str(mb *b, const char *s)
 {
     char *p = mb_alloc(b, strlen(s) + 1);
     strcpy(p, s);
     return p;
 }
 
-static void mb_init(mb *b, int64_t opset)
+static inline void mb_init(mb *b, int64_t opset)
 {
     memset(b, 0, sizeof *b);
     onnx__model_proto__init(&b->model);
@@ -61,8 +61,8 @@ static void mb_init(mb *b, int64_t opset)
 }
 
 /* Initializer of ONNX type dt (1 float, 2 uint8, 3 int8, 6 int32, 7 int64) from doubles. */
-static void mb_init_t(mb *b, const char *name, int dt, int rank, const int64_t *dims,
-                      const double *v)
+static inline void mb_init_t(mb *b, const char *name, int dt, int rank, const int64_t *dims,
+                             const double *v)
 {
     Onnx__TensorProto *t = mb_alloc(b, sizeof *t);
     onnx__tensor_proto__init(t);
@@ -93,12 +93,13 @@ static void mb_init_t(mb *b, const char *name, int dt, int rank, const int64_t *
     b->inits[b->graph.n_initializer++] = t;
 }
 
-static void mb_scalar(mb *b, const char *name, int dt, double v)
+static inline void mb_scalar(mb *b, const char *name, int dt, double v)
 {
     mb_init_t(b, name, dt, 0, NULL, &v);
 }
 
-static Onnx__ValueInfoProto *mb_vi(mb *b, const char *name, int dt, int rank, const int64_t *dims)
+static inline Onnx__ValueInfoProto *mb_vi(mb *b, const char *name, int dt, int rank,
+                                          const int64_t *dims)
 {
     Onnx__ValueInfoProto *vi = mb_alloc(b, sizeof *vi);
     Onnx__TypeProto *tp = mb_alloc(b, sizeof *tp);
@@ -122,19 +123,19 @@ static Onnx__ValueInfoProto *mb_vi(mb *b, const char *name, int dt, int rank, co
     return vi;
 }
 
-static void mb_input(mb *b, const char *name, int dt, int rank, const int64_t *dims)
+static inline void mb_input(mb *b, const char *name, int dt, int rank, const int64_t *dims)
 {
     b->ins[b->graph.n_input++] = mb_vi(b, name, dt, rank, dims);
 }
 
-static void mb_output(mb *b, const char *name, int dt, int rank, const int64_t *dims)
+static inline void mb_output(mb *b, const char *name, int dt, int rank, const int64_t *dims)
 {
     b->outs[b->graph.n_output++] = mb_vi(b, name, dt, rank, dims);
 }
 
 /* Node: ins / outs are NULL-terminated lists; returns it for attributes. */
-static Onnx__NodeProto *mb_node(mb *b, const char *op, const char *name, const char *const *ins,
-                                const char *const *outs)
+static inline Onnx__NodeProto *mb_node(mb *b, const char *op, const char *name,
+                                       const char *const *ins, const char *const *outs)
 {
     Onnx__NodeProto *n = mb_alloc(b, sizeof *n);
     onnx__node_proto__init(n);
@@ -156,7 +157,7 @@ static Onnx__NodeProto *mb_node(mb *b, const char *op, const char *name, const c
     return n;
 }
 
-static Onnx__AttributeProto *mb_attr(mb *b, Onnx__NodeProto *n, const char *name, int type)
+static inline Onnx__AttributeProto *mb_attr(mb *b, Onnx__NodeProto *n, const char *name, int type)
 {
     Onnx__AttributeProto *a = mb_alloc(b, sizeof *a);
     onnx__attribute_proto__init(a);
@@ -165,19 +166,20 @@ static Onnx__AttributeProto *mb_attr(mb *b, Onnx__NodeProto *n, const char *name
     return a;
 }
 
-static void mb_attr_i(mb *b, Onnx__NodeProto *n, const char *name, int64_t v)
+static inline void mb_attr_i(mb *b, Onnx__NodeProto *n, const char *name, int64_t v)
 {
     Onnx__AttributeProto *a = mb_attr(b, n, name, 2);
     a->i = v, a->has_i = 1;
 }
 
-static void mb_attr_f(mb *b, Onnx__NodeProto *n, const char *name, float v)
+static inline void mb_attr_f(mb *b, Onnx__NodeProto *n, const char *name, float v)
 {
     Onnx__AttributeProto *a = mb_attr(b, n, name, 1);
     a->f = v, a->has_f = 1;
 }
 
-static void mb_attr_ints(mb *b, Onnx__NodeProto *n, const char *name, int cnt, const int64_t *v)
+static inline void mb_attr_ints(mb *b, Onnx__NodeProto *n, const char *name, int cnt,
+                                const int64_t *v)
 {
     Onnx__AttributeProto *a = mb_attr(b, n, name, 7);
     a->ints = mb_alloc(b, sizeof(int64_t) * (size_t)cnt);
@@ -185,7 +187,7 @@ static void mb_attr_ints(mb *b, Onnx__NodeProto *n, const char *name, int cnt, c
     a->n_ints = (size_t)cnt;
 }
 
-static uint8_t *mb_pack(mb *b, size_t *len)
+static inline uint8_t *mb_pack(mb *b, size_t *len)
 {
     *len = onnx__model_proto__get_packed_size(&b->model);
     uint8_t *out = malloc(*len ? *len : 1);
@@ -193,7 +195,7 @@ static uint8_t *mb_pack(mb *b, size_t *len)
     return out;
 }
 
-static void mb_free(mb *b)
+static inline void mb_free(mb *b)
 {
     for (int i = 0; i < b->nalloc; i++)
         free(b->allocs[i]);

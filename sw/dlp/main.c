@@ -55,8 +55,9 @@ static int open_dev(const char *backend, dlp_dev **d)
     o.mem_size = 256u << 20;
     int rc = dlp_dev_open(backend, &o, d);
     if (rc) {
+        const char *why = dlp_dev_last_error(*d);
         fprintf(stderr, "dlp: cannot open backend '%s': %s%s%s\n", backend, dlp_dev_strerror(rc),
-                *d ? ": " : "", *d ? dlp_dev_last_error(*d) : "");
+                why && *why ? ": " : "", why ? why : "");
         dlp_dev_close(*d);
         *d = NULL;
         return 1;

@@ -1,6 +1,6 @@
 # synth.tcl - Yosys synthesis of dlp_top for one configuration and one flow.
 #   yosys -c synth.tcl   with environment: RTL (rtl/ directory), SYNTH_DIR (this directory),
-#                        N, AXIW, FLOW (xc7|ecp5),
+#                        N, AXIW, FLOW (xc7|ecp5), LUTMUL (dlp_top LutMulRows, default 0),
 #                        OUT (output prefix: writes $OUT.stat.txt)
 # Reads rtl/common/dlp_pkg.sv first, then rtl/*/*.sv; fails on latches or `check` problems.
 yosys -import
@@ -15,7 +15,9 @@ read_verilog -sv $rtl/common/dlp_pkg.sv
 foreach f [lsort [glob $rtl/*/*.sv]] {
   if {![string match "*/common/dlp_pkg.sv" $f]} { read_verilog -sv $f }
 }
-hierarchy -check -top dlp_top -chparam N $n -chparam AxiDataW $axiw
+set lutmul 0
+if {[info exists ::env(LUTMUL)] && $::env(LUTMUL) ne ""} { set lutmul $::env(LUTMUL) }
+hierarchy -check -top dlp_top -chparam N $n -chparam AxiDataW $axiw -chparam LutMulRows $lutmul
 
 # Latch check on the elaborated design (before any technology mapping).
 yosys proc

@@ -43,6 +43,7 @@ int dlp_rt_bench(dlp_dev *dev, const dlp_rt_bench_layer *l, dlp_rt_layer *out, c
         goto out;
     }
     rt_op *o = &rt->ops[0];
+    rt->nops = 1;
     o->name = strdup(l->kind);
     o->opname = l->kind;
     o->expr = -1;

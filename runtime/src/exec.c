@@ -301,6 +301,16 @@ static int pack_consts(dlp_rt *rt, rt_op *o, blob *w)
     }
 }
 
+/* Scratch layout of an activation x activation matmul, per batch item: A' (only when K is
+ * repeated to fold B's zero point), B' tiles, REQ parameters. */
+static void mma_sizes(uint32_t N, const rt_op *o, size_t *ab, size_t *wb, size_t *pb)
+{
+    uint32_t k2 = (uint32_t)(o->k * o->kdup);
+    *ab = o->kdup > 1 ? align_up((size_t)o->m * dlp_cblocks(N, k2) * N) : 0;
+    *wb = align_up(dlp_matmul_wgt_bytes(N, k2, (uint32_t)o->n));
+    *pb = align_up(dlp_req_prm_bytes(N, (uint32_t)o->n));
+}
+
 /* Generate the program of device op o (addresses final). */
 static int gen(dlp_rt *rt, rt_op *o, dlp_lower *L, uint32_t wb, uint32_t ab, uint32_t sb)
 {
@@ -332,19 +342,19 @@ static int gen(dlp_rt *rt, rt_op *o, dlp_lower *L, uint32_t wb, uint32_t ab, uin
         return dlp_lower_matmul(L, &a);
     }
     case O_MATMUL_ACT: {
-        /* scratch: per batch item B tiles then REQ parameters (packed on the host) */
-        size_t wbytes = dlp_matmul_wgt_bytes(N, (uint32_t)o->k, (uint32_t)o->n);
-        size_t pbytes = dlp_req_prm_bytes(N, (uint32_t)o->n);
+        size_t abytes, wbytes, pbytes;
+        mma_sizes(N, o, &abytes, &wbytes, &pbytes);
         size_t arows = (size_t)o->m * dlp_cblocks(N, (uint32_t)o->k) * N;
         size_t yrows = (size_t)o->m * dlp_cblocks(N, (uint32_t)o->n) * N;
         for (int b = 0; b < o->batch; b++) {
-            size_t s_off = (size_t)b * (align_up(wbytes) + align_up(pbytes));
+            size_t s_off = (size_t)b * (abytes + wbytes + pbytes);
             dlp_lower_matmul_args a = {.m = (uint32_t)o->m,
-                                       .k = (uint32_t)o->k,
+                                       .k = (uint32_t)(o->k * o->kdup),
                                        .n = (uint32_t)o->n,
-                                       .a = xa + (uint32_t)(b * arows),
-                                       .w = sb + (uint32_t)s_off,
-                                       .prm = sb + (uint32_t)(s_off + align_up(wbytes)),
+                                       .a = o->kdup > 1 ? sb + (uint32_t)s_off
+                                                        : xa + (uint32_t)(b * arows),
+                                       .w = sb + (uint32_t)(s_off + abytes),
+                                       .prm = sb + (uint32_t)(s_off + abytes + wbytes),
                                        .y = ya + (uint32_t)(b * yrows),
                                        .lo = o->lo,
                                        .hi = o->hi};
@@ -352,7 +362,7 @@ static int gen(dlp_rt *rt, rt_op *o, dlp_lower *L, uint32_t wb, uint32_t ab, uin
             if (rc)
                 return rc;
         }
-        o->scratch_bytes = (size_t)o->batch * (align_up(wbytes) + align_up(pbytes));
+        o->scratch_bytes = (size_t)o->batch * (abytes + wbytes + pbytes);
         return 0;
     }
     case O_ADD:
@@ -523,9 +533,11 @@ int rt_compile(dlp_rt *rt, dlp_dev *dev)
     for (int i = 0; i < rt->nops; i++) {
         rt_op *o = &rt->ops[i];
         if (o->kind == O_MATMUL_ACT) {
-            size_t s = (size_t)o->batch *
-                       (align_up(dlp_matmul_wgt_bytes(N, (uint32_t)o->k, (uint32_t)o->n)) +
-                        align_up(dlp_req_prm_bytes(N, (uint32_t)o->n)));
+            int32_t zb = rt->qt[o->in[1]].zp;
+            o->kdup = zb == 0 ? 1 : zb == -128 ? 3 : 2;
+            size_t ab, wb, pb;
+            mma_sizes(N, o, &ab, &wb, &pb);
+            size_t s = (size_t)o->batch * (ab + wb + pb);
             scratch = s > scratch ? s : scratch;
         }
     }
@@ -821,37 +833,44 @@ static int host_op(dlp_rt *rt, rt_op *o)
     return rt_fail(rt, "internal: unknown host op");
 }
 
-/* Host-packed operands of an activation x activation matmul; 1 when B's zero point makes
- * B - zp leave int8 for this data (the caller then runs the op on the CPU). */
+/* Host-packed operands of an activation x activation matmul. With B's zero point zb != 0,
+ * sum_k (a - za)(b - zb) is computed as a GEMM over K repeated: A' = [a a (a)] and
+ * B' = [b; -zb] (zb = -128: [b; 127; 1]), every entry int8, za folded as usual. */
 static int pack_matmul_act(dlp_rt *rt, rt_op *o)
 {
     const uint32_t N = rt->cfg.n;
     rt_qt *a = &rt->qt[o->in[0]], *b = &rt->qt[o->in[1]];
-    if (ensure_host(rt, b))
+    if (ensure_host(rt, b) || (o->kdup > 1 && ensure_host(rt, a)))
         return -1;
-    size_t kn = (size_t)o->k * o->n;
-    int bb = o->b_shared || rt->qt[o->in[1]].count == kn ? 1 : o->batch;
-    for (size_t i = 0; i < b->count; i++) {
-        int v = b->host[i] - b->zp;
-        if (v < -128 || v > 127)
-            return 1;
-    }
-    size_t wbytes = align_up(dlp_matmul_wgt_bytes(N, (uint32_t)o->k, (uint32_t)o->n));
-    size_t pbytes = align_up(dlp_req_prm_bytes(N, (uint32_t)o->n));
-    uint8_t *buf = calloc(1, (size_t)o->batch * (wbytes + pbytes));
-    int8_t *bm = malloc(kn ? kn : 1);
+    size_t kn = (size_t)o->k * o->n, k2 = (size_t)o->k * (size_t)o->kdup;
+    int bb = o->b_shared || b->count == kn ? 1 : o->batch;
+    size_t abytes, wbytes, pbytes;
+    mma_sizes(N, o, &abytes, &wbytes, &pbytes);
+    size_t per = abytes + wbytes + pbytes;
+    uint8_t *buf = calloc(1, (size_t)o->batch * per);
+    int8_t *bm = malloc(k2 * (size_t)o->n + 1), *am = malloc((size_t)o->m * k2 + 1);
     int32_t *wsum = malloc(sizeof(int32_t) * (size_t)o->n);
-    if (!buf || !bm || !wsum) {
-        free(buf), free(bm), free(wsum);
+    if (!buf || !bm || !am || !wsum) {
+        free(buf), free(bm), free(am), free(wsum);
         return rt_fail(rt, "out of memory");
     }
+    const int8_t fill[3] = {0, (int8_t)(b->zp == -128 ? 127 : -b->zp), 1};
     for (int t = 0; t < o->batch; t++) {
         const int8_t *src = b->host + (bb == 1 ? 0 : (size_t)t * kn);
-        for (size_t i = 0; i < kn; i++)
-            bm[i] = (int8_t)(src[i] - b->zp);
-        uint8_t *dst = buf + (size_t)t * (wbytes + pbytes);
-        dlp_pack_matmul_wgt(N, (uint32_t)o->k, (uint32_t)o->n, 0, bm, dst);
-        dlp_matmul_wsum((uint32_t)o->k, (uint32_t)o->n, 0, bm, wsum);
+        memcpy(bm, src, kn);
+        for (int r = 1; r < o->kdup; r++)
+            memset(bm + (size_t)r * kn, (uint8_t)fill[r], kn);
+        uint8_t *dst = buf + (size_t)t * per;
+        if (o->kdup > 1) {
+            const int8_t *as = a->host + (size_t)t * o->m * o->k;
+            for (int i = 0; i < o->m; i++)
+                for (int r = 0; r < o->kdup; r++)
+                    memcpy(am + (size_t)i * k2 + (size_t)r * o->k, as + (size_t)i * o->k,
+                           (size_t)o->k);
+            dlp_pack_act(N, (size_t)o->m, (uint32_t)k2, am, a->zp, dst);
+        }
+        dlp_pack_matmul_wgt(N, (uint32_t)k2, (uint32_t)o->n, 0, bm, dst + abytes);
+        dlp_matmul_wsum((uint32_t)k2, (uint32_t)o->n, 0, bm, wsum);
         dlp_req_prm p = {.channels = (uint32_t)o->n,
                          .wsum = wsum,
                          .x_zp = a->zp,
@@ -859,10 +878,10 @@ static int pack_matmul_act(dlp_rt *rt, rt_op *o)
                          .shift = o->shift,
                          .rq_n = 1,
                          .zp = rt->qt[o->out].zp};
-        dlp_pack_req_prm(N, &p, dst + wbytes);
+        dlp_pack_req_prm(N, &p, dst + abytes + wbytes);
     }
-    int rc = dlp_buf_write(rt->sbuf, 0, buf, (size_t)o->batch * (wbytes + pbytes));
-    free(buf), free(bm), free(wsum);
+    int rc = dlp_buf_write(rt->sbuf, 0, buf, (size_t)o->batch * per);
+    free(buf), free(bm), free(am), free(wsum);
     return rc ? rt_fail(rt, "writing operands: %s", dlp_dev_last_error(rt->dev)) : 0;
 }
 
@@ -875,16 +894,8 @@ static int run_op(dlp_rt *rt, rt_op *o, dlp_rt_layer *st)
     st->macs = o->macs;
     int where = o->where;
     if (where == 0 && o->kind == O_MATMUL_ACT) {
-        int r = pack_matmul_act(rt, o);
-        if (r < 0)
+        if (pack_matmul_act(rt, o))
             return -1;
-        if (r == 1) {
-            fprintf(stderr,
-                    "dlp: warning: node '%s': B - zero point leaves int8 for this "
-                    "input; running it on the CPU\n",
-                    o->name);
-            where = 1;
-        }
     }
     st->where = where == 0 ? "dlp" : where == 1 ? "cpu" : "host";
     if (y->is_float) {
@@ -905,7 +916,7 @@ static int run_op(dlp_rt *rt, rt_op *o, dlp_rt_layer *st)
     if (want == LAY_ANY)
         want = rt->qt[o->in[0]].layout;
     for (int k = 0; k < o->nin; k++) {
-        if (o->kind == O_MATMUL_ACT && k == 1)
+        if (o->kind == O_MATMUL_ACT && (k == 1 || o->kdup > 1))
             continue;
         if (ensure_dev(rt, &rt->qt[o->in[k]], want))
             return -1;

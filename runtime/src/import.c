@@ -226,8 +226,10 @@ int rt_parse(dlp_rt *rt, const uint8_t *buf, size_t len)
     if (!rt->consts)
         return rt_fail(rt, "out of memory");
     for (size_t i = 0; i < g->n_initializer; i++) {
-        if (decode_tensor(rt, g->initializer[i], &rt->consts[i], "initializer"))
+        if (decode_tensor(rt, g->initializer[i], &rt->consts[i], "initializer")) {
+            free(rt->consts[i].v);
             return -1;
+        }
         rt->nconsts++;
     }
     rt->ins = calloc(g->n_input + 1, sizeof *rt->ins);
@@ -1228,8 +1230,10 @@ static int add_const(imp *I, const Onnx__TensorProto *t, const char *name)
     if (!nc)
         return NFAIL(I, "out of memory");
     rt->consts = nc;
-    if (decode_tensor(rt, t, &rt->consts[rt->nconsts], "Constant"))
+    if (decode_tensor(rt, t, &rt->consts[rt->nconsts], "Constant")) {
+        free(rt->consts[rt->nconsts].v);
         return -1;
+    }
     rt->consts[rt->nconsts].name = name;
     val *v;
     if (set_out(I, 0, &v, V_CONST))

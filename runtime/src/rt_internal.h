@@ -133,6 +133,7 @@ typedef struct {
     dlp_conv_shape cs;
     dlp_pool_shape ps;
     int m, k, n, batch, b_shared, trans_b;
+    int kdup;      /* O_MATMUL_ACT: K repeated kdup times to fold B's zero point (1: none) */
     int8_t *w;     /* conv OHWI / matmul B [k][n] (trans_b: [n][k]), zero point removed */
     int32_t *bias; /* [channels] or NULL */
     int32_t *mult, *shift;

@@ -710,7 +710,7 @@ static int host_op(dlp_rt *rt, rt_op *o)
         return 0;
     case O_COPY: memcpy(y->host, x->host, x->count); return 0;
     case O_TRANSPOSE: {
-        size_t istr[RT_MAX_RANK], idx[RT_MAX_RANK] = {0};
+        size_t istr[RT_MAX_RANK] = {0}, idx[RT_MAX_RANK] = {0};
         size_t s = 1;
         for (int d = x->rank - 1; d >= 0; d--)
             istr[d] = s, s *= (size_t)x->dims[d];
@@ -795,7 +795,7 @@ static int host_op(dlp_rt *rt, rt_op *o)
         }
         return 0;
     case O_EXPAND: {
-        size_t idx[RT_MAX_RANK] = {0}, xstr[RT_MAX_RANK];
+        size_t idx[RT_MAX_RANK] = {0}, xstr[RT_MAX_RANK] = {0};
         size_t st = 1;
         int off = y->rank - x->rank;
         for (int d = x->rank - 1; d >= 0; d--)

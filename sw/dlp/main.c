@@ -408,7 +408,7 @@ static int cmd_bench(int argc, char **argv)
         return 1;
     int rc = 0;
     if (!json)
-        printf("%-30s %12s %12s %6s %12s %10s\n", "layer", "cycles", "MACs", "util", "DMA bytes",
+        printf("%-34s %12s %12s %6s %12s %10s\n", "layer", "cycles", "MACs", "util", "DMA bytes",
                "cycles/s");
     else
         printf("{\"backend\": \"%s\", \"layers\": [", backend);
@@ -422,13 +422,24 @@ static int cmd_bench(int argc, char **argv)
             break;
         }
         double s = now() - t0, speed = s > 0 ? (double)r.cycles / s : 0;
+        /* the name says which shape ran (--quick uses smaller ones) */
+        const dlp_rt_bench_layer *b = quick ? &L[i].q : &L[i].l;
+        char name[96];
+        const char *net = strncmp(L[i].name, "resnet", 6) ? "minilm" : "resnet";
+        if (!strcmp(b->kind, "conv"))
+            snprintf(name, sizeof name, "%s conv %dx%d %d->%d k%d/%d", net, b->a, b->b, b->c, b->d,
+                     b->e, b->f);
+        else if (!strcmp(b->kind, "matmul"))
+            snprintf(name, sizeof name, "%s matmul %dx%dx%d", net, b->a, b->b, b->c);
+        else
+            snprintf(name, sizeof name, "%s %s %d x %d", net, b->kind, b->a, b->b);
         if (json)
             printf("%s\n  {\"name\": \"%s\", \"cycles\": %llu, \"macs\": %llu, \"utilization\": "
                    "%.4f, \"dma_bytes\": %llu, \"sim_cycles_per_s\": %.0f}",
-                   i ? "," : "", L[i].name, (unsigned long long)r.cycles,
-                   (unsigned long long)r.macs, r.util, (unsigned long long)r.dma_bytes, speed);
+                   i ? "," : "", name, (unsigned long long)r.cycles, (unsigned long long)r.macs,
+                   r.util, (unsigned long long)r.dma_bytes, speed);
         else
-            printf("%-30s %12llu %12llu %5.1f%% %12llu %10.3g\n", L[i].name,
+            printf("%-34s %12llu %12llu %5.1f%% %12llu %10.3g\n", name,
                    (unsigned long long)r.cycles, (unsigned long long)r.macs, 100 * r.util,
                    (unsigned long long)r.dma_bytes, speed);
         fflush(stdout);

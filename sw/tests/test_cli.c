@@ -208,7 +208,8 @@ int main(void)
              dir);
     CHECK(dlp(args) == 1 && strstr(out, "output directory"), "bad outdir: %s", out);
     /* bench */
-    CHECK(dlp("bench --quick") == 0 && strstr(out, "resnet conv2") && strstr(out, "minilm ffn1"),
+    CHECK(dlp("bench --quick") == 0 && strstr(out, "resnet conv 14x14 64->64") &&
+              strstr(out, "minilm matmul 32x384x1536"),
           "bench: %s", out);
     CHECK(dlp("bench --backend nosuch") == 1, "bench bad backend");
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);

@@ -187,7 +187,6 @@ def variants(base):
                     ("npy_scalar", np.int8(1)),
                     ("npy_empty", np.zeros((0,), np.int8))]:
         out.append((nm, good, {"x": arr}, True))
-    hdr = np.lib.format
     with tempfile.TemporaryFile() as f:
         np.save(f, x)
         f.seek(0)
@@ -201,7 +200,6 @@ def variants(base):
     out.append(("npy_missing_file", good, {"x": None}, True))
     out.append(("input_unknown_name", good, {"x": x, "nosuchinput": x}, True))
     out.append(("input_missing", good, {}, True))
-    del hdr
     return out
 
 

@@ -203,14 +203,13 @@ class Gen:
             scale, zp = choose_qparams(yf, dt, self.rng)
         else:
             scale, zp = fixed_q
-        yq = b.q(yf_name, scale, zp, dt)
+        b.q(yf_name, scale, zp, dt)
         b.nodes[-1].output[0] = "y"
         m = b.model([("y", et)], opset)
         ref = ort_run(m, b.feeds)[0]
         spec = None
         if spec_fn is not None:
             spec = {"y": spec_fn(scale, zp).astype(dt)}
-        del yq
         self.save(name, m, b.feeds, {"y": (ref, scale, zp)}, meta, spec)
 
     def meta(self, op, form, dt, weights=None, tol=1, exact=False, subset=False, note=""):

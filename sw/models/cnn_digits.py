@@ -24,7 +24,6 @@ import json
 import logging
 import os
 import sys
-import tempfile
 
 import numpy as np
 
@@ -248,9 +247,8 @@ def main():
         def get_next(self):
             return next(self.it, None)
     qpath = os.path.join(a.out, "cnn_digits_int8.onnx")
-    with tempfile.TemporaryDirectory():
-        quantize_static(fpath, qpath, Reader(), quant_format=QuantFormat.QDQ, activation_type=QuantType.QInt8,
-                        weight_type=QuantType.QInt8, per_channel=True)
+    quantize_static(fpath, qpath, Reader(), quant_format=QuantFormat.QDQ, activation_type=QuantType.QInt8,
+                    weight_type=QuantType.QInt8, per_channel=True)
     lq = ort_session(qpath).run(None, {"input": xte})[0]
     acc_q = float((lq.argmax(1) == y[te]).mean())
     agree = float((lq.argmax(1) == lo.argmax(1)).mean())

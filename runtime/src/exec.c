@@ -634,7 +634,11 @@ static int cpu_op(dlp_rt *rt, rt_op *o)
     }
     switch (o->kind) {
     case O_CONV:
-        rc = dlp_conv2d_q(&o->cs, xn, DLP_S8, x->zp, o->w, DLP_S8, &zero, 1, o->bias, &rq, yn);
+        if (o->wraw)
+            rc = dlp_conv2d_q(&o->cs, xn, DLP_S8, x->zp, o->wraw, o->wtype, o->wzp, o->cs.cout,
+                              o->bias, &rq, yn);
+        else
+            rc = dlp_conv2d_q(&o->cs, xn, DLP_S8, x->zp, o->w, DLP_S8, &zero, 1, o->bias, &rq, yn);
         break;
     case O_MAXPOOL: rc = dlp_maxpool(&o->ps, xn, DLP_S8, yn); break;
     case O_AVGPOOL:

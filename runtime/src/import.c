@@ -889,13 +889,25 @@ static int do_conv(imp *I, int xq, int wv_or_c, int is_qlinear, const double *ws
                 "running it on the CPU (golden conv)\n",
                 I->nname);
     if (rc == 0 && !w.fits) {
-        /* keep raw weights (OHWI) and zero points for the golden op */
+        /* keep the raw weights (OHWI) and zero points for the golden op on the CPU */
         rt_op *o = &I->rt->ops[I->rt->nops - 1];
-        free(o->w);
-        o->w = NULL;
-        (void)o;
-        rc = NFAIL(I, "weights with zero points that do not fit int8 after subtraction are "
-                      "not supported");
+        const dlp_conv_shape *cs = &o->cs;
+        int cg = cs->c / cs->groups;
+        o->where = 1, o->cpu = 1;
+        o->wraw = malloc(wc->count ? wc->count : 1);
+        o->wzp = malloc(sizeof(int32_t) * (size_t)nch);
+        if (!o->wraw || !o->wzp) {
+            wq_free(&w);
+            return NFAIL(I, "out of memory");
+        }
+        o->wtype = wc->dtype == OX_UINT8 ? DLP_U8 : DLP_S8;
+        memcpy(o->wzp, w.raw_zp, sizeof(int32_t) * (size_t)nch);
+        for (int co = 0; co < cs->cout; co++)
+            for (int ci = 0; ci < cg; ci++)
+                for (int ky = 0; ky < cs->kh; ky++)
+                    for (int kx = 0; kx < cs->kw; kx++)
+                        o->wraw[((co * cs->kh + ky) * cs->kw + kx) * cg + ci] =
+                            (uint8_t)w.raw[((co * cg + ci) * cs->kh + ky) * cs->kw + kx];
     }
     wq_free(&w);
     return rc;
@@ -2416,7 +2428,7 @@ void rt_clear_import(dlp_rt *rt)
     for (int i = 0; i < rt->nops; i++) {
         rt_op *o = &rt->ops[i];
         free(o->name), free(o->w), free(o->bias), free(o->mult), free(o->shift);
-        free(o->gamma), free(o->beta), free(o->fw), free(o->fb);
+        free(o->gamma), free(o->beta), free(o->fw), free(o->fb), free(o->wraw), free(o->wzp);
     }
     free(rt->qt), free(rt->ops), free(rt->ex), free(rt->out_qt);
     rt->qt = NULL, rt->ops = NULL, rt->ex = NULL, rt->out_qt = NULL;

@@ -133,9 +133,12 @@ typedef struct {
     dlp_conv_shape cs;
     dlp_pool_shape ps;
     int m, k, n, batch, b_shared, trans_b;
-    int kdup;      /* O_MATMUL_ACT: K repeated kdup times to fold B's zero point (1: none) */
-    int8_t *w;     /* conv OHWI / matmul B [k][n] (trans_b: [n][k]), zero point removed */
-    int32_t *bias; /* [channels] or NULL */
+    int kdup;        /* O_MATMUL_ACT: K repeated kdup times to fold B's zero point (1: none) */
+    int8_t *w;       /* conv OHWI / matmul B [k][n] (trans_b: [n][k]), zero point removed */
+    int32_t *bias;   /* [channels] or NULL */
+    uint8_t *wraw;   /* CPU fallback: raw weights (OHWI) when w - zp leaves int8 */
+    int32_t *wzp;    /* their zero points, one per output channel */
+    dlp_dtype wtype; /* their element type */
     int32_t *mult, *shift;
     int nrq;
     int32_t mult0, shift0; /* softmax */

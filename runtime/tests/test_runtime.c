@@ -265,6 +265,60 @@ static void test_qlinear_conv(uint32_t n)
     free(m);
 }
 
+/* uint8 weights whose w - zp leaves int8: the conv runs on the CPU with the golden op. */
+static void test_conv_fallback(void)
+{
+    mb b;
+    mb_init(&b, 13);
+    double wv[4 * 3] = {200, 10, 255, 0, 128, 90, 255, 255, 1, 3, 77, 199};
+    mb_init_t(&b, "w", 2, 4, (int64_t[]){4, 3, 1, 1}, wv);
+    mb_scalar(&b, "xs", 1, 0.05), mb_scalar(&b, "xz", 3, -2);
+    mb_scalar(&b, "ws", 1, 0.01), mb_scalar(&b, "wz", 2, 0);
+    mb_scalar(&b, "ys", 1, 0.5), mb_scalar(&b, "yz", 3, 1);
+    mb_node(&b, "QLinearConv", "c", MB_L("x", "xs", "xz", "w", "ws", "wz", "ys", "yz"), MB_L("y"));
+    mb_input(&b, "x", 3, 4, (int64_t[]){1, 3, 2, 2});
+    mb_output(&b, "y", 3, 4, (int64_t[]){1, 4, 2, 2});
+    size_t len;
+    uint8_t *m = mb_pack(&b, &len);
+    mb_free(&b);
+    dlp_dev *d = open_iss(16);
+    dlp_npy x = mk_npy(DLP_NPY_I8, 4, (int64_t[]){1, 3, 2, 2}), y = {0};
+    int8_t *xs = x.data;
+    for (int i = 0; i < 12; i++)
+        xs[i] = (int8_t)rnd(-128, 127);
+    dlp_rt *rt = dlp_rt_new();
+    int rc = dlp_rt_load_mem(rt, m, len);
+    rc = rc ? rc : dlp_rt_run(rt, d, &x, 1, &y, NULL, NULL);
+    CHECK(rc == 0, "conv fallback: %s", dlp_rt_error(rt));
+    if (rc == 0) {
+        CHECK(!strcmp(dlp_rt_layer_get(rt, 0)->where, "cpu"), "fallback runs on the CPU");
+        dlp_conv_shape s = {1, 2, 2, 3, 4, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1};
+        int8_t xn[12], ref[16];
+        uint8_t wo[12];
+        for (int c = 0; c < 3; c++)
+            for (int p = 0; p < 4; p++)
+                xn[p * 3 + c] = xs[c * 4 + p];
+        for (int i = 0; i < 12; i++)
+            wo[i] = (uint8_t)wv[i];
+        float ws[1] = {0.01f};
+        int32_t mult, shift, zp0 = 0;
+        dlp_requant_prepare((double)0.05f, ws, 1, (double)0.5f, &mult, &shift);
+        dlp_requant rq = {&mult, &shift, 1, 1, -128, 127, DLP_S8};
+        int32_t zps[4] = {0, 0, 0, 0};
+        (void)zp0;
+        dlp_conv2d_q(&s, xn, DLP_S8, -2, wo, DLP_U8, zps, 4, NULL, &rq, ref);
+        int bad = 0;
+        for (int c = 0; c < 4; c++)
+            for (int p = 0; p < 4; p++)
+                bad += ((int8_t *)y.data)[c * 4 + p] != ref[p * 4 + c];
+        CHECK(bad == 0, "conv fallback: %d of 16 differ from golden", bad);
+    }
+    dlp_npy_free(&x), dlp_npy_free(&y);
+    dlp_rt_free(rt);
+    dlp_dev_close(d);
+    free(m);
+}
+
 static void test_qdq_cnn(void)
 {
     size_t len;
@@ -593,6 +647,7 @@ int main(void)
     test_qlinear_conv(16);
     test_qlinear_conv(4);
     test_qdq_cnn();
+    test_conv_fallback();
     test_gelu();
     test_layernorm();
     test_unsupported();

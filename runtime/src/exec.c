@@ -1089,8 +1089,21 @@ int dlp_rt_load_mem(dlp_rt *rt, const uint8_t *buf, size_t len)
         return rt_fail(rt, "a model is already loaded");
     if (rt_parse(rt, buf, len))
         return -1;
-    /* a trial import with symbolic dimensions = 1 reports unsupported nodes now */
-    return rt_import(rt, NULL, 0);
+    /* a trial import reports unsupported nodes now; with symbolic input dimensions (set to
+     * 1 for the trial) a shape error may be an artefact of that choice, so it waits for the
+     * real shapes at run time */
+    if (rt_import(rt, NULL, 0) == 0)
+        return 0;
+    int symbolic = 0;
+    for (int i = 0; i < rt->nin; i++)
+        for (int d = 0; d < rt->ins[i].rank; d++)
+            symbolic |= rt->ins[i].dims[d] < 0;
+    if (symbolic && !strstr(rt->err, "not supported") && !strstr(rt->err, "out of memory")) {
+        rt_clear_import(rt);
+        rt->err[0] = 0;
+        return 0;
+    }
+    return -1;
 }
 
 int dlp_rt_load_file(dlp_rt *rt, const char *path)

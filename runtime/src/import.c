@@ -177,6 +177,11 @@ static int io_from_pb(dlp_rt *rt, const Onnx__ValueInfoProto *vi, dlp_rt_io *io,
 {
     io->name = vi->name ? vi->name : "";
     const Onnx__TypeProto__Tensor *tt = vi->type ? vi->type->tensor_type : NULL;
+    if (!strcmp(what, "output") && (!tt || npy_of_onnx(tt->elem_type, &io->dtype))) {
+        io->dtype = DLP_NPY_F32; /* outputs: the runtime's result decides type and shape */
+        io->rank = -1;
+        return 0;
+    }
     if (!tt)
         return rt_fail(rt, "graph %s '%s' has no tensor type", what, io->name);
     if (npy_of_onnx(tt->elem_type, &io->dtype))

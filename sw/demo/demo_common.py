@@ -1,6 +1,7 @@
 """Shared helpers of the demos: paths, onnxruntime sessions, `dlp run` and its figures."""
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -37,6 +38,7 @@ def dlp_run(dlp, model, inputs, backend, outdir=None):
     import numpy as np
     if not os.access(dlp, os.X_OK):
         raise RuntimeError("dlp CLI not found at %s (build it with: make -C sw TOP=%s)" % (dlp, TOP))
+    own = outdir is None
     outdir = outdir or tempfile.mkdtemp(prefix="dlp_demo_")
     os.makedirs(outdir, exist_ok=True)
     cmd = [dlp, "run", model, "--backend", backend]
@@ -48,6 +50,8 @@ def dlp_run(dlp, model, inputs, backend, outdir=None):
     p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     dt = time.time() - t0
     if p.returncode != 0:
+        if own:
+            shutil.rmtree(outdir, ignore_errors=True)
         err = p.stderr.decode(errors="replace").strip().splitlines()
         raise RuntimeError("dlp run failed (exit %d): %s" % (p.returncode, err[-1] if err else "no message"))
     out = p.stdout.decode()
@@ -57,6 +61,8 @@ def dlp_run(dlp, model, inputs, backend, outdir=None):
     for f in os.listdir(outdir):
         if f.endswith(".npy"):
             outs[f[:-4]] = np.load(os.path.join(outdir, f))
+    if own:
+        shutil.rmtree(outdir, ignore_errors=True)
     return outs, figs, dt
 
 

@@ -21,7 +21,6 @@ import argparse
 import json
 import os
 import sys
-import tempfile
 
 import numpy as np
 
@@ -93,8 +92,7 @@ def main():
         for g in graphs:
             model = os.path.join(md, ("minilm_%s.onnx" if g == "full" else "minilm_encoder_%s.onnx") % p)
             try:
-                outs, figs, secs = dlp_run(a.dlp, model, full_in if g == "full" else enc_in, backend,
-                                           tempfile.mkdtemp(prefix="dlp_minilm_"))
+                outs, figs, secs = dlp_run(a.dlp, model, full_in if g == "full" else enc_in, backend)
             except RuntimeError as e:
                 say("  %s / %s graph: not run: %s" % (p, g, e))
                 continue

@@ -648,6 +648,33 @@ int dlp_lower_matmul(dlp_lower *L, const dlp_lower_matmul_args *a)
             (e = load_rows(L, DLP_SP_ACC, p.prm0, a->prm, DLP_REQ_PRM_ROWS * p.NB)))
             return e;
     }
+    if (!p.w_once && p.kc == p.KB && a->m > p.mt) {
+        /* The whole reduction of a group of output blocks fits WGT, but not all groups and
+         * not all rows at once: loop over groups outside, load each group's weights and
+         * parameters once and reuse them for every row tile (weights cross the bus once
+         * instead of once per row tile). */
+        mm_plan q = p;
+        q.w_once = 1; /* mm_chunk: weights already resident */
+        for (uint32_t nb0 = 0; nb0 < p.NB; nb0 += p.ng) {
+            const uint32_t g = MIN(p.ng, p.NB - nb0);
+            const box_t wb = {.sp = DLP_SP_WGT,
+                              .dram = a->w + nb0 * p.KB * N * N,
+                              .x = p.KB * N,
+                              .y = g,
+                              .ys = p.KB * N * N};
+            if ((e = dma(L, DLP_OP_LOAD, &wb)) ||
+                (e = load_rows(L, DLP_SP_ACC, p.prm0, a->prm + nb0 * DLP_REQ_PRM_ROWS * 4 * N,
+                               DLP_REQ_PRM_ROWS * g)))
+                return e;
+            for (uint32_t m0 = 0; m0 < a->m; m0 += p.mt) {
+                const uint32_t mr = MIN(p.mt, a->m - m0);
+                if ((e = mm_chunk(L, a, &q, m0, mr, nb0, g, 0)) ||
+                    (e = mm_output(L, a, &q, m0, mr, nb0, g)))
+                    return e;
+            }
+        }
+        return 0;
+    }
     for (uint32_t m0 = 0; m0 < a->m; m0 += p.mt) {
         const uint32_t mr = MIN(p.mt, a->m - m0);
         for (uint32_t nb0 = 0; nb0 < p.NB; nb0 += p.ng) {

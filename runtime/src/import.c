@@ -871,7 +871,7 @@ static int do_conv(imp *I, int xq, int wv_or_c, int is_qlinear, const double *ws
     if (wc->rank != 4)
         return NFAIL(I, "weights must be 4-D OIHW (rank %d)", wc->rank);
     int nch = (int)wc->dims[0];
-    wq w;
+    wq w = {0};
     int rc = is_qlinear ? weights(I, wc, wsc, wzp, nwsc, 0, nch, &w)
                         : weights_dqc(I, wv_or_c, 0, nch, &w);
     if (rc) {
@@ -1687,7 +1687,7 @@ static int materialize(imp *I, const val *p, double s, int32_t zp, int u8)
         if (bc->rank != 2)
             return NFAIL(I, "constant B must be 2-D");
         int n = (int)bc->dims[trans_b ? 0 : 1];
-        wq w;
+        wq w = {0};
         if (weights_dqc(I, p->pw, trans_b ? 0 : 1, n, &w)) {
             wq_free(&w);
             return -1;
@@ -2238,7 +2238,7 @@ static int node_qlinear(imp *I)
                 rc = NFAIL(I, "weights must be a constant");
         } else if (I->v[wv].kind == V_CONST) {
             rt_const *bc = &I->rt->consts[I->v[wv].c];
-            wq w;
+            wq w = {0};
             rc = bc->rank != 2 ? NFAIL(I, "B must be 2-D")
                                : weights(I, bc, ws->v, zp, nsc, 1, (int)bc->dims[1], &w);
             if (rc == 0 && !w.fits)

@@ -319,6 +319,51 @@ static void test_conv_fallback(void)
     free(m);
 }
 
+/* A matmul whose weights do not fit WGT at once but one group's whole K does, with more
+ * rows than one tile: lower.c loads each group's weights once for all row tiles. */
+static void test_big_matmul(void)
+{
+    enum { M = 100, K = 384, NN = 400 };
+    static double wv[K * NN];
+    static int8_t w8[K * NN], ref[M * NN];
+    for (int i = 0; i < K * NN; i++)
+        wv[i] = w8[i] = (int8_t)rnd(-127, 127);
+    mb b;
+    mb_init(&b, 13);
+    mb_init_t(&b, "w", 3, 2, (int64_t[]){K, NN}, wv);
+    mb_scalar(&b, "s", 1, 0.05), mb_scalar(&b, "z", 3, 3);
+    mb_scalar(&b, "ws", 1, 0.002), mb_scalar(&b, "wz", 3, 0);
+    mb_scalar(&b, "ys", 1, 0.4), mb_scalar(&b, "yz", 3, -1);
+    mb_node(&b, "QLinearMatMul", "mm", MB_L("x", "s", "z", "w", "ws", "wz", "ys", "yz"), MB_L("y"));
+    mb_input(&b, "x", 3, 2, (int64_t[]){M, K});
+    mb_output(&b, "y", 3, 2, (int64_t[]){M, NN});
+    size_t len;
+    uint8_t *m = mb_pack(&b, &len);
+    mb_free(&b);
+    dlp_dev *d = open_iss(16);
+    dlp_npy x = mk_npy(DLP_NPY_I8, 2, (int64_t[]){M, K}), y = {0};
+    for (size_t i = 0; i < x.count; i++)
+        ((int8_t *)x.data)[i] = (int8_t)rnd(-128, 127);
+    char err[600];
+    int rc = run_model(d, m, len, &x, 1, &y, err, sizeof err);
+    CHECK(rc == 0, "big matmul: %s", err);
+    if (rc == 0) {
+        dlp_matmul_shape s = {.batch = 1, .m = M, .k = K, .n = NN};
+        float ws = 0.002f;
+        int32_t mult, shift, zero = 0;
+        dlp_requant_prepare((double)0.05f, &ws, 1, (double)0.4f, &mult, &shift);
+        dlp_requant rq = {&mult, &shift, 1, -1, -128, 127, DLP_S8};
+        dlp_matmul_q(&s, x.data, DLP_S8, 3, w8, DLP_S8, &zero, 1, NULL, &rq, ref);
+        int bad = 0;
+        for (int i = 0; i < M * NN; i++)
+            bad += ref[i] != ((int8_t *)y.data)[i];
+        CHECK(bad == 0, "big matmul: %d of %d differ from golden", bad, M * NN);
+    }
+    dlp_npy_free(&x), dlp_npy_free(&y);
+    dlp_dev_close(d);
+    free(m);
+}
+
 static void test_qdq_cnn(void)
 {
     size_t len;
@@ -648,6 +693,7 @@ int main(void)
     test_qlinear_conv(4);
     test_qdq_cnn();
     test_conv_fallback();
+    test_big_matmul();
     test_gelu();
     test_layernorm();
     test_unsupported();

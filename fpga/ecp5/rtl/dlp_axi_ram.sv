@@ -66,7 +66,8 @@ module dlp_axi_ram #(
   logic [WordAW-1:0] addr_q, addr_d;
   logic [7:0]        left_q, left_d;      // beats after the current one
 
-  // the RAM port
+  // the RAM port: the AXI side's request (axi_*), else the host's
+  logic              axi_en, axi_we;
   logic              ram_en, ram_we;
   logic [WordAW-1:0] ram_addr;
   logic [DataW-1:0]  ram_wdata, ram_rdata;
@@ -82,12 +83,8 @@ module dlp_axi_ram #(
     s_axi_wready_o  = 1'b0;
     s_axi_rvalid_o  = 1'b0;
     s_axi_bvalid_o  = 1'b0;
-    ram_en          = 1'b0;
-    ram_we          = 1'b0;
-    ram_addr        = addr_q;
-    ram_wdata       = s_axi_wdata_i;
-    ram_strb        = s_axi_wstrb_i;
-    host_gnt_o      = 1'b0;
+    axi_en          = 1'b0;
+    axi_we          = 1'b0;
     unique case (state_q)
       Idle: begin
         if (s_axi_arvalid_i) begin
@@ -105,7 +102,7 @@ module dlp_axi_ram #(
         end
       end
       RdMem: begin
-        ram_en  = 1'b1;
+        axi_en  = 1'b1;
         state_d = RdBeat;
       end
       RdBeat: begin
@@ -120,8 +117,8 @@ module dlp_axi_ram #(
       Wr: begin
         s_axi_wready_o = 1'b1;
         if (s_axi_wvalid_i) begin
-          ram_en  = 1'b1;
-          ram_we  = 1'b1;
+          axi_en  = 1'b1;
+          axi_we  = 1'b1;
           addr_d  = addr_q + 1'b1;
           left_d  = left_q - 1'b1;
           if (s_axi_wlast_i || left_q == '0) state_d = WrResp;
@@ -133,17 +130,16 @@ module dlp_axi_ram #(
       end
       default: state_d = Idle;
     endcase
-    // the host gets the RAM in any cycle the AXI side leaves it free, except while an R
-    // beat waits (its data is the RAM's read register)
-    if (!ram_en && state_q != RdBeat && host_req_i) begin
-      host_gnt_o = 1'b1;
-      ram_en     = 1'b1;
-      ram_we     = host_we_i;
-      ram_addr   = host_addr_i;
-      ram_wdata  = host_wdata_i;
-      ram_strb   = host_strb_i;
-    end
   end
+
+  // the host gets the RAM in any cycle the AXI side leaves it free, except while an R beat
+  // waits (its data is the RAM's read register)
+  assign host_gnt_o = host_req_i && !axi_en && (state_q != RdBeat);
+  assign ram_en     = axi_en || host_gnt_o;
+  assign ram_we     = axi_en ? axi_we : host_we_i;
+  assign ram_addr   = axi_en ? addr_q : host_addr_i;
+  assign ram_wdata  = axi_en ? s_axi_wdata_i : host_wdata_i;
+  assign ram_strb   = axi_en ? s_axi_wstrb_i : host_strb_i;
 
   // only the word-address bits of the AXI addresses are used (the RAM is aliased)
   logic [63:0] unused_addr;

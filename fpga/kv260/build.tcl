@@ -1,6 +1,6 @@
 # build.tcl - the DLP on a Kria KV260 (XCK26 SOM on the KV260 carrier), Vivado batch mode
 # (2022.2 or later):
-#   vivado -mode batch -source fpga/kv260/build.tcl [-tclargs N 16 CLK_MHZ 100 JOBS 2]
+#   vivado -mode batch -source fpga/kv260/build.tcl [-tclargs N 16 LUTMUL 0 CLK_MHZ 100 JOBS 2]
 # Block design: zynq_ultra_ps_e (board preset of the kv260_som) with
 #   M_AXI_HPM0_FPD -> SmartConnect (AXI4 -> AXI4-Lite) -> dlp s_axil, CSRs at
 #                     0xA000_0000 (4 KiB)
@@ -17,7 +17,7 @@ set ::repo [file normalize [file join [file dirname [info script]] .. ..]]
 set ::out  [file join $::repo build fpga kv260]
 set ::name dlp_kv260
 source [file join $::repo fpga xilinx common.tcl]
-set opt [dlp_args {N 16 CLK_MHZ 100 JOBS 2}]
+set opt [dlp_args {N 16 LUTMUL 0 CLK_MHZ 100 JOBS 2}]
 
 dlp_project xck26-sfvc784-2LV-c
 set som [lindex [get_board_parts -quiet -latest_file_version xilinx.com:kv260_som:*] 0]
@@ -40,7 +40,7 @@ set_property -dict [list \
   CONFIG.PSU__USE__IRQ0 {1} \
   CONFIG.PSU__CRL_APB__PL0_REF_CTRL__FREQMHZ [dict get $opt CLK_MHZ]] $ps
 
-set dlp [dlp_cell [dict get $opt N] 128]
+set dlp [dlp_cell [dict get $opt N] 128 [dict get $opt LUTMUL]]
 
 apply_bd_automation -rule xilinx.com:bd_rule:axi4 \
   -config {Master /zynq_ps/M_AXI_HPM0_FPD Clk_master Auto Clk_slave Auto Clk_xbar Auto} \

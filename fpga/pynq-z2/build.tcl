@@ -1,5 +1,5 @@
 # build.tcl - the DLP on a PYNQ-Z2 (xc7z020clg400-1), Vivado batch mode (2022.2 or later):
-#   vivado -mode batch -source fpga/pynq-z2/build.tcl [-tclargs N 8 CLK_MHZ 100 JOBS 2]
+#   vivado -mode batch -source fpga/pynq-z2/build.tcl [-tclargs N 8 LUTMUL 2 CLK_MHZ 100 JOBS 2]
 # Block design: processing_system7 (board preset: DDR, MIO) with
 #   M_AXI_GP0 -> AXI interconnect (AXI3 -> AXI4-Lite protocol converter) -> dlp s_axil,
 #                CSRs at 0x43C0_0000 (4 KiB)
@@ -15,7 +15,7 @@ set ::repo [file normalize [file join [file dirname [info script]] .. ..]]
 set ::out  [file join $::repo build fpga pynq-z2]
 set ::name dlp_pynq_z2
 source [file join $::repo fpga xilinx common.tcl]
-set opt [dlp_args {N 8 CLK_MHZ 100 JOBS 2}]
+set opt [dlp_args {N 8 LUTMUL 2 CLK_MHZ 100 JOBS 2}]
 
 dlp_project xc7z020clg400-1
 set board [lindex [get_board_parts -quiet -latest_file_version tul.com.tw:pynq-z2:*] 0]
@@ -34,7 +34,7 @@ set_property -dict [list \
   CONFIG.PCW_USE_FABRIC_INTERRUPT {1} CONFIG.PCW_IRQ_F2P_INTR {1} \
   CONFIG.PCW_FPGA0_PERIPHERAL_FREQMHZ [dict get $opt CLK_MHZ]] $ps
 
-set dlp [dlp_cell [dict get $opt N] 64]
+set dlp [dlp_cell [dict get $opt N] 64 [dict get $opt LUTMUL]]
 
 # PS -> CSRs and DLP -> HP0: the automation inserts the interconnects (with protocol
 # converters), a proc_sys_reset and the FCLK_CLK0 clock nets

@@ -1,7 +1,7 @@
 # common.tcl - shared steps of fpga/pynq-z2/build.tcl and fpga/kv260/build.tcl (Vivado).
 # Not runnable alone: the board scripts source it after setting ::repo, ::out and ::name.
 
-# Options "-tclargs KEY VALUE ..." (N, CLK_MHZ, JOBS) over the board's defaults.
+# Options "-tclargs KEY VALUE ..." (N, LUTMUL, CLK_MHZ, JOBS) over the board's defaults.
 proc dlp_args {defaults} {
   set opts $defaults
   foreach {k v} $::argv { dict set opts $k $v }
@@ -23,10 +23,10 @@ proc dlp_project {part} {
   update_compile_order -fileset sources_1
 }
 
-# The DLP cell with its parameters.
-proc dlp_cell {n axiw} {
+# The DLP cell with its parameters (LutMulRows: PE rows with LUT multipliers, docs/FPGA.md).
+proc dlp_cell {n axiw lutmul} {
   set dlp [create_bd_cell -type module -reference dlp_axi_wrap dlp]
-  set_property -dict [list CONFIG.N $n CONFIG.AxiDataW $axiw] $dlp
+  set_property -dict [list CONFIG.N $n CONFIG.AxiDataW $axiw CONFIG.LutMulRows $lutmul] $dlp
   return $dlp
 }
 

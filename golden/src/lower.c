@@ -634,6 +634,136 @@ static int mm_output(dlp_lower *L, const dlp_lower_matmul_args *a, const mm_plan
     return dma(L, DLP_OP_STORE, &yb);
 }
 
+/* Weights of a group of output blocks resident (the whole K of the group fits WGT), row
+ * tiles streamed: single-buffered fallback of mm_dbuf when ACT has no room for two
+ * buffers. */
+static int mm_groups(dlp_lower *L, const dlp_lower_matmul_args *a, const mm_plan *p)
+{
+    const uint32_t N = L->cfg.n;
+    mm_plan q = *p;
+    q.w_once = 1; /* mm_chunk: weights already resident */
+    int e;
+    for (uint32_t nb0 = 0; nb0 < p->NB; nb0 += p->ng) {
+        const uint32_t g = MIN(p->ng, p->NB - nb0);
+        const box_t wb = {.sp = DLP_SP_WGT,
+                          .dram = a->w + nb0 * p->KB * N * N,
+                          .x = p->KB * N,
+                          .y = g,
+                          .ys = p->KB * N * N};
+        if ((e = dma(L, DLP_OP_LOAD, &wb)) ||
+            (e = load_rows(L, DLP_SP_ACC, p->prm0, a->prm + nb0 * DLP_REQ_PRM_ROWS * 4 * N,
+                           DLP_REQ_PRM_ROWS * g)))
+            return e;
+        for (uint32_t m0 = 0; m0 < a->m; m0 += p->mt) {
+            const uint32_t mr = MIN(p->mt, a->m - m0);
+            if ((e = mm_chunk(L, a, &q, m0, mr, nb0, g, 0)) ||
+                (e = mm_output(L, a, &q, m0, mr, nb0, g)))
+                return e;
+        }
+    }
+    return 0;
+}
+
+/* LOAD the A rows of row tile t into ACT buffer t & 1 (buffers of abuf rows from row 0). */
+static int mm_load_a(dlp_lower *L, const dlp_lower_matmul_args *a, const mm_plan *p, uint32_t t,
+                     uint32_t abuf)
+{
+    const uint32_t N = L->cfg.n, m0 = t * p->mt;
+    const box_t ab = {.sp = DLP_SP_ACT,
+                      .sram = (t & 1) * abuf,
+                      .dram = a->a + m0 * p->KB * N,
+                      .x = p->KB,
+                      .y = MIN(p->mt, a->m - m0),
+                      .ys = p->KB * N};
+    return dma(L, DLP_OP_LOAD, &ab);
+}
+
+/*
+ * Double-buffered matmul for the common case where a group of output blocks has its whole
+ * reduction (K) resident in WGT: each group's weights and parameters are loaded once (the
+ * load waits for all earlier compute), then row tiles stream through two ACT input
+ * buffers and two ACT output buffers. Program order per tile t: GEMM t, LOAD t+1, REQ t,
+ * STORE t, so the next tile's LOAD is fetched (and runs) while GEMM t computes. Tokens
+ * beyond the single-buffered protocol of emit(): LOAD t+1 waits only for GEMM t-1 (the
+ * last reader of its buffer), GEMM t+1 for LOAD t+1, and the first REQ of tile t only for
+ * the STORE of tile t-2; tiles 0 and 1 of a group are ordered by the group's weight load
+ * (which waits for all earlier compute) and by GEMM 0's wait for the previous STORE.
+ * Every wait is on an earlier instruction and every push has exactly one pop.
+ */
+static int mm_dbuf(dlp_lower *L, const dlp_lower_matmul_args *a, const mm_plan *p)
+{
+    const uint32_t N = L->cfg.n, abuf = p->mt * p->KB, obuf = p->ng * p->mt;
+    const uint32_t out0 = 2 * abuf;
+    int e;
+    for (uint32_t nb0 = 0; nb0 < p->NB; nb0 += p->ng) {
+        const uint32_t g = MIN(p->ng, p->NB - nb0);
+        const box_t wb = {.sp = DLP_SP_WGT,
+                          .dram = a->w + nb0 * p->KB * N * N,
+                          .x = p->KB * N,
+                          .y = g,
+                          .ys = p->KB * N * N};
+        if ((e = dma(L, DLP_OP_LOAD, &wb)) ||
+            (e = load_rows(L, DLP_SP_ACC, p->prm0, a->prm + nb0 * DLP_REQ_PRM_ROWS * 4 * N,
+                           DLP_REQ_PRM_ROWS * g)))
+            return e;
+        int gemm_at[2] = {-1, -1}, store_at[2] = {-1, -1}, pend_ld = 0;
+        const uint32_t T = (a->m + p->mt - 1) / p->mt;
+        if ((e = mm_load_a(L, a, p, 0, abuf)))
+            return e;
+        for (uint32_t t = 0; t < T; t++) {
+            const uint32_t m0 = t * p->mt, mr = MIN(p->mt, a->m - m0), b = t & 1;
+            /* GEMMs of the g output blocks of tile t into ACC rows [0, g*mr) */
+            if (t >= 1) {
+                L->ld_open = pend_ld; /* wait for LOAD t (emitted before REQ t-1) */
+                L->st_used = 0;       /* only the REQ below waits for a STORE */
+            }
+            const dlp_gemm_f gm = {.clr = 1,
+                                   .act = b * abuf,
+                                   .n_pix = mr,
+                                   .s_pix = p->KB,
+                                   .n_r1 = p->KB,
+                                   .s_r1 = 1,
+                                   .n_r2 = 1};
+            const loop_t blocks = {g, {0, (int32_t)(p->KB * N), (int32_t)mr}};
+            if ((e = gemm(L, &gm, &blocks, NULL)))
+                return e;
+            gemm_at[b] = L->last_cmp;
+            /* LOAD tile t+1 now, so that it runs during GEMM t: its buffer was last read
+             * by GEMM t-1 */
+            if (t + 1 < T) {
+                L->cmp_used = 0;
+                if ((e = mm_load_a(L, a, p, t + 1, abuf)))
+                    return e;
+                if (t + 1 >= 2 && ((e = add_flags(L, gemm_at[(t + 1) & 1], DLP_F_PUSH_PREV)) ||
+                                   (e = add_flags(L, L->last_ld, DLP_F_POP_NEXT))))
+                    return e;
+                pend_ld = L->ld_open;
+                L->ld_open = 0;
+            }
+            /* REQ into output buffer b (after the STORE of tile t-2), then STORE it */
+            for (uint32_t j = 0; j < g; j++) {
+                if ((e = req(L, j * mr, 1, out0 + b * obuf + j, g, mr,
+                             p->prm0 + DLP_REQ_PRM_ROWS * j, a->lo, a->hi)))
+                    return e;
+                if (j == 0 && t >= 2 &&
+                    ((e = add_flags(L, store_at[b], DLP_F_PUSH_PREV)) ||
+                     (e = add_flags(L, L->last_cmp, DLP_F_POP_NEXT))))
+                    return e;
+            }
+            const box_t yb = {.sp = DLP_SP_ACT,
+                              .sram = out0 + b * obuf,
+                              .dram = a->y + (m0 * p->NB + nb0) * N,
+                              .x = g,
+                              .y = mr,
+                              .ys = p->NB * N};
+            if ((e = dma(L, DLP_OP_STORE, &yb)))
+                return e;
+            store_at[b] = L->last_st;
+        }
+    }
+    return 0;
+}
+
 int dlp_lower_matmul(dlp_lower *L, const dlp_lower_matmul_args *a)
 {
     const uint32_t N = L->cfg.n;
@@ -641,39 +771,21 @@ int dlp_lower_matmul(dlp_lower *L, const dlp_lower_matmul_args *a)
     int e;
     if ((e = check_clamp(L, "matmul", a->lo, a->hi)) || (e = mm_plan_make(L, a, &p)))
         return e;
+    if (p.kc == p.KB && (p.w_once || a->m > p.mt)) {
+        mm_plan q = p;
+        const uint32_t act = act_rows(L);
+        q.mt = MIN(p.mt, act / (2 * (p.kc + p.ng)));
+        if (q.mt >= 1)
+            return mm_dbuf(L, a, &q);
+        if (!p.w_once) /* no room for two buffers: one group at a time, single-buffered */
+            return mm_groups(L, a, &p);
+    }
     if (p.w_once) {
         const box_t w = {
             .sp = DLP_SP_WGT, .dram = a->w, .x = p.KB * N, .y = p.NB, .ys = p.KB * N * N};
         if ((e = dma(L, DLP_OP_LOAD, &w)) ||
             (e = load_rows(L, DLP_SP_ACC, p.prm0, a->prm, DLP_REQ_PRM_ROWS * p.NB)))
             return e;
-    }
-    if (!p.w_once && p.kc == p.KB && a->m > p.mt) {
-        /* The whole reduction of a group of output blocks fits WGT, but not all groups and
-         * not all rows at once: loop over groups outside, load each group's weights and
-         * parameters once and reuse them for every row tile (weights cross the bus once
-         * instead of once per row tile). */
-        mm_plan q = p;
-        q.w_once = 1; /* mm_chunk: weights already resident */
-        for (uint32_t nb0 = 0; nb0 < p.NB; nb0 += p.ng) {
-            const uint32_t g = MIN(p.ng, p.NB - nb0);
-            const box_t wb = {.sp = DLP_SP_WGT,
-                              .dram = a->w + nb0 * p.KB * N * N,
-                              .x = p.KB * N,
-                              .y = g,
-                              .ys = p.KB * N * N};
-            if ((e = dma(L, DLP_OP_LOAD, &wb)) ||
-                (e = load_rows(L, DLP_SP_ACC, p.prm0, a->prm + nb0 * DLP_REQ_PRM_ROWS * 4 * N,
-                               DLP_REQ_PRM_ROWS * g)))
-                return e;
-            for (uint32_t m0 = 0; m0 < a->m; m0 += p.mt) {
-                const uint32_t mr = MIN(p.mt, a->m - m0);
-                if ((e = mm_chunk(L, a, &q, m0, mr, nb0, g, 0)) ||
-                    (e = mm_output(L, a, &q, m0, mr, nb0, g)))
-                    return e;
-            }
-        }
-        return 0;
     }
     for (uint32_t m0 = 0; m0 < a->m; m0 += p.mt) {
         const uint32_t mr = MIN(p.mt, a->m - m0);

@@ -494,6 +494,8 @@ static int qparams(imp *I, size_t si, size_t zi, double *scale, int32_t *zp, int
     rt_const *s = val_const(I, vs);
     if (!s || s->count != 1)
         return NFAIL(I, "input %zu (scale) must be a one-element constant", si);
+    if (s->dtype != OX_FLOAT)
+        return NFAIL(I, "input %zu (scale) has type %d; ONNX scales are float", si, s->dtype);
     *scale = s->v[0];
     if (!(*scale > 0) || !isfinite(*scale))
         return NFAIL(I, "scale %g is not finite and positive", *scale);
@@ -1802,6 +1804,11 @@ static int node_dequantize(imp *I)
     rt_const *sc = val_const(I, sv), *zc = zv >= 0 ? val_const(I, zv) : NULL;
     if (!sc || (zv >= 0 && !zc) || (zc && zc->count != sc->count))
         return NFAIL(I, "scale and zero point must be constants of the same size");
+    if (sc->dtype != OX_FLOAT)
+        return NFAIL(I, "scale has type %d; ONNX scales are float", sc->dtype);
+    for (size_t i = 0; i < sc->count; i++)
+        if (!(sc->v[i] > 0) || !isfinite(sc->v[i]))
+            return NFAIL(I, "scale %g is not finite and positive", sc->v[i]);
     if (x->kind == V_Q) {
         if (sc->count != 1)
             return NFAIL(I, "per-axis dequantization of an activation is not supported");
@@ -2224,6 +2231,8 @@ static int node_qlinear(imp *I)
         rt_const *ws = val_const(I, wsv), *wz = wzv >= 0 ? val_const(I, wzv) : NULL;
         if (!ws || (wzv >= 0 && !wz) || (wz && wz->count != ws->count && wz->count != 1))
             return NFAIL(I, "weight scale / zero point must be constants");
+        if (ws->dtype != OX_FLOAT)
+            return NFAIL(I, "weight scale has type %d; ONNX scales are float", ws->dtype);
         int nsc = (int)ws->count;
         int32_t *zp = calloc((size_t)nsc, sizeof *zp);
         if (!zp)

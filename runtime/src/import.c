@@ -1806,8 +1806,8 @@ static int node_dequantize(imp *I)
         return NFAIL(I, "scale and zero point must be constants of the same size");
     if (sc->dtype != OX_FLOAT)
         return NFAIL(I, "scale has type %d; ONNX scales are float", sc->dtype);
-    for (size_t i = 0; i < sc->count; i++)
-        if (!(sc->v[i] > 0) || !isfinite(sc->v[i]))
+    for (size_t i = 0; i < sc->count; i++) /* 0 allowed for constants (all-zero channels) */
+        if (!(x->kind == V_Q ? sc->v[i] > 0 : sc->v[i] >= 0) || !isfinite(sc->v[i]))
             return NFAIL(I, "scale %g is not finite and positive", sc->v[i]);
     if (x->kind == V_Q) {
         if (sc->count != 1)

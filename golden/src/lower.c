@@ -840,8 +840,8 @@ static void geom_init(geom_t *g, uint32_t N, int h, int w, int c, int kh, int kw
 
 /* LOAD the padded input rows of output rows [oy0, oy0+th) of image b into ACT row 0:
  * layout [row][px][cb] with wp pixels per row. */
-static int load_tile(dlp_lower *L, const char *op, const geom_t *g, uint32_t x_addr, uint32_t b,
-                     uint32_t oy0, uint32_t th, int32_t pad_value)
+static int load_tile_at(dlp_lower *L, const char *op, const geom_t *g, uint32_t x_addr, uint32_t b,
+                        uint32_t oy0, uint32_t th, int32_t pad_value, uint32_t sram)
 {
     const uint32_t N = L->cfg.n;
     const long lo = (long)oy0 * g->sh - g->pad_t, hi = lo + in_rows(g, th);
@@ -859,8 +859,15 @@ static int load_tile(dlp_lower *L, const char *op, const geom_t *g, uint32_t x_a
         .zs = g->w * g->cb * N,
         .pad = {0, 0, g->pad_l, g->pad_r_eff, (uint32_t)(v0 - lo), (uint32_t)(hi - v1)},
         .pad_value = (uint32_t)pad_value,
+        .sram = sram,
     };
     return dma(L, DLP_OP_LOAD, &t);
+}
+
+static int load_tile(dlp_lower *L, const char *op, const geom_t *g, uint32_t x_addr, uint32_t b,
+                     uint32_t oy0, uint32_t th, int32_t pad_value)
+{
+    return load_tile_at(L, op, g, x_addr, b, oy0, th, pad_value, 0);
 }
 
 /* ------------------------------------------------------------------ conv2d */
@@ -922,7 +929,7 @@ static int conv_plan_make(dlp_lower *L, const dlp_conv_shape *s, conv_plan *p)
 /* GEMMs of taps [t0, t0+tn) for a tile of th rows and g output blocks; the weights of
  * block j, tap t are at WGT row (j*tn + t - t0)*CB*N. */
 static int conv_gemms(dlp_lower *L, const conv_plan *p, uint32_t t0, uint32_t tn, uint32_t th,
-                      uint32_t g, int clr)
+                      uint32_t g, int clr, uint32_t base)
 {
     const geom_t *q = &p->g;
     const uint32_t N = L->cfg.n, cb = q->cb, rowpx = q->wp * cb;
@@ -937,7 +944,7 @@ static int conv_gemms(dlp_lower *L, const conv_plan *p, uint32_t t0, uint32_t tn
                          .n_pix = q->ow,
                          .s_pix = q->sw * cb,
                          .s_r1 = 1};
-        gm.act = ky * q->dh * rowpx + kx * q->dw * cb;
+        gm.act = base + ky * q->dh * rowpx + kx * q->dw * cb;
         if (q->dw == 1 && kx == 0 && t + q->kw <= t0 + tn) {
             /* whole kernel rows: r1 over (kx, cb), r2 over ky */
             const uint32_t nky = (t0 + tn - t) / q->kw;
@@ -960,6 +967,68 @@ static int conv_gemms(dlp_lower *L, const conv_plan *p, uint32_t t0, uint32_t tn
         if ((e = gemm(L, &gm, &blocks, &rows)))
             return e;
         clr = 0;
+    }
+    return 0;
+}
+
+/*
+ * Double-buffered conv when all weights are resident (one output-block group, all taps):
+ * output-row tiles alternate between two ACT input and two ACT output buffers, in the
+ * program order and with the explicit tokens of mm_dbuf (GEMMs t, LOAD t+1, REQ t,
+ * STORE t; LOAD t+1 waits for the last GEMM of tile t-1, the first REQ of tile t for
+ * STORE t-2). toh is the tile height chosen for two buffers.
+ */
+static int conv_dbuf(dlp_lower *L, const dlp_lower_conv_args *a, const conv_plan *p, uint32_t toh)
+{
+    const geom_t *q = &p->g;
+    const uint32_t N = L->cfg.n, g = p->cob;
+    const uint32_t ibuf = in_rows(q, toh) * q->wp * q->cb, obuf = g * toh * q->ow;
+    const uint32_t out0 = 2 * ibuf, tiles_y = (q->oh + toh - 1) / toh;
+    const uint32_t T = (uint32_t)a->s.n * tiles_y;
+    int gemm_at[2] = {-1, -1}, store_at[2] = {-1, -1}, pend_ld = 0, e;
+    if ((e = load_tile_at(L, "conv2d", q, a->x, 0, 0, MIN(toh, q->oh), a->x_zp, 0)))
+        return e;
+    for (uint32_t t = 0; t < T; t++) {
+        const uint32_t img = t / tiles_y, oy0 = (t % tiles_y) * toh, th = MIN(toh, q->oh - oy0);
+        const uint32_t buf = t & 1;
+        if (t >= 1) {
+            L->ld_open = pend_ld; /* wait for LOAD t (emitted before REQ t-1) */
+            L->st_used = 0;       /* only the REQ below waits for a STORE */
+        }
+        if ((e = conv_gemms(L, p, 0, p->taps, th, g, 1, buf * ibuf)))
+            return e;
+        gemm_at[buf] = L->last_cmp;
+        if (t + 1 < T) {
+            const uint32_t n1 = t + 1, img1 = n1 / tiles_y, oy1 = (n1 % tiles_y) * toh;
+            L->cmp_used = 0;
+            if ((e = load_tile_at(L, "conv2d", q, a->x, img1, oy1, MIN(toh, q->oh - oy1), a->x_zp,
+                                  (n1 & 1) * ibuf)))
+                return e;
+            if (n1 >= 2 && ((e = add_flags(L, gemm_at[n1 & 1], DLP_F_PUSH_PREV)) ||
+                            (e = add_flags(L, L->last_ld, DLP_F_POP_NEXT))))
+                return e;
+            pend_ld = L->ld_open;
+            L->ld_open = 0;
+        }
+        for (uint32_t j = 0; j < g; j++) {
+            if ((e = req(L, j * th * q->ow, 1, out0 + buf * obuf + j, g, th * q->ow,
+                         p->prm0 + DLP_REQ_PRM_ROWS * j, a->lo, a->hi)))
+                return e;
+            if (j == 0 && t >= 2 &&
+                ((e = add_flags(L, store_at[buf], DLP_F_PUSH_PREV)) ||
+                 (e = add_flags(L, L->last_cmp, DLP_F_POP_NEXT))))
+                return e;
+        }
+        const box_t yb = {.sp = DLP_SP_ACT,
+                          .sram = out0 + buf * obuf,
+                          .dram =
+                              a->y + (uint32_t)((((size_t)img * q->oh + oy0) * q->ow) * p->cob * N),
+                          .x = g,
+                          .y = th * q->ow,
+                          .ys = p->cob * N};
+        if ((e = dma(L, DLP_OP_STORE, &yb)))
+            return e;
+        store_at[buf] = L->last_st;
     }
     return 0;
 }
@@ -988,6 +1057,17 @@ int dlp_lower_conv2d(dlp_lower *L, const dlp_lower_conv_args *a)
             (e = load_rows(L, DLP_SP_ACC, p.prm0, a->prm, DLP_REQ_PRM_ROWS * p.cob)))
             return e;
     }
+    if (w_once) {
+        /* tile height for two input and two output buffers */
+        uint32_t toh = p.toh;
+        while (toh > 1 &&
+               2 * ((uint64_t)in_rows(q, toh) * q->wp * q->cb + (uint64_t)p.obg * toh * q->ow) >
+                   act_rows(L))
+            toh--;
+        if (2 * ((uint64_t)in_rows(q, toh) * q->wp * q->cb + (uint64_t)p.obg * toh * q->ow) <=
+            act_rows(L))
+            return conv_dbuf(L, a, &p, toh);
+    }
     for (uint32_t b = 0; b < (uint32_t)a->s.n; b++)
         for (uint32_t oy0 = 0; oy0 < q->oh; oy0 += p.toh) {
             const uint32_t th = MIN(p.toh, q->oh - oy0);
@@ -1011,7 +1091,7 @@ int dlp_lower_conv2d(dlp_lower *L, const dlp_lower_conv_args *a)
                                                       DLP_REQ_PRM_ROWS * g)))
                             return e;
                     }
-                    if ((e = conv_gemms(L, &p, t0, tn, th, g, t0 == 0)))
+                    if ((e = conv_gemms(L, &p, t0, tn, th, g, t0 == 0, 0)))
                         return e;
                 }
                 for (uint32_t j = 0; j < g; j++)

@@ -1,9 +1,9 @@
 /*
  * onnx_load.h - minimal reader for ONNX node-test data (model.onnx + TensorProto .pb).
  *
- * Reads the subset of onnx.proto in runtime/proto/onnx_dlp.proto (protobuf-c, generated at build time)
- * into plain structs that do not expose protobuf-c. Enough for the single-node models of
- * the ONNX backend conformance tests (onnx/backend/test/data/node/test_*):
+ * Reads the subset of onnx.proto in runtime/proto/onnx_dlp.proto (protobuf-c, generated at build
+ * time) into plain structs that do not expose protobuf-c. Enough for the single-node models of the
+ * ONNX backend conformance tests (onnx/backend/test/data/node/test_*):
  *
  *   model.onnx                 graph: nodes (op type, inputs, outputs, attributes),
  *                              initializers, graph input/output names

@@ -105,7 +105,7 @@ static int ensure_host(dlp_rt *rt, rt_qt *t)
             return rt_fail(rt, "out of memory");
         memcpy(t->fhost, t->fconst, sizeof(float) * t->count);
     }
-    if (t->host_valid || t->is_float)
+    if (t->host_valid || t->is_float || t->is_idx)
         return 0;
     if (!t->host && !(t->host = malloc(t->count ? t->count : 1)))
         return rt_fail(rt, "out of memory");
@@ -491,7 +491,7 @@ int rt_compile(dlp_rt *rt, dlp_dev *dev)
     int placed = 0;
     for (int i = 0; i < rt->nqt; i++) {
         rt_qt *t = &rt->qt[i];
-        if (t->cdata || t->is_float)
+        if (t->cdata || t->is_float || t->is_idx)
             continue;
         t->dev_bytes = align_up(t->rank == 4 ? (bytes_in(t, N, LAY_NHWC) > bytes_in(t, N, LAY_ROWS)
                                                     ? bytes_in(t, N, LAY_NHWC)
@@ -690,8 +690,23 @@ static int cpu_op(dlp_rt *rt, rt_op *o)
     return 0;
 }
 
+/* host data of a tensor: int8, float or index values */
+static void *hptr(rt_qt *t)
+{
+    return t->is_idx ? (void *)t->ihost : t->is_float ? (void *)t->fhost : (void *)t->host;
+}
+
+static size_t hes(const rt_qt *t)
+{
+    return t->is_idx ? sizeof(int64_t) : t->is_float ? sizeof(float) : 1;
+}
+
+static int float_op2(dlp_rt *rt, rt_op *o);
+
 static int host_op(dlp_rt *rt, rt_op *o)
 {
+    if (o->kind >= O_GATHER)
+        return float_op2(rt, o);
     rt_qt *x = &rt->qt[o->in[0]], *y = &rt->qt[o->out];
     switch (o->kind) {
     case O_QUANT: {
@@ -712,8 +727,11 @@ static int host_op(dlp_rt *rt, rt_op *o)
             y->fhost[i] = o->expr >= 0 ? rt_expr_eval(rt->ex, o->expr, f) : f;
         }
         return 0;
-    case O_COPY: memcpy(y->host, x->host, x->count); return 0;
+    case O_COPY: memcpy(hptr(y), hptr(x), x->count * hes(x)); return 0;
     case O_TRANSPOSE: {
+        size_t es = hes(x);
+        uint8_t *yb = hptr(y);
+        const uint8_t *xb = hptr(x);
         size_t istr[RT_MAX_RANK] = {0}, idx[RT_MAX_RANK] = {0};
         size_t s = 1;
         for (int d = x->rank - 1; d >= 0; d--)
@@ -722,7 +740,7 @@ static int host_op(dlp_rt *rt, rt_op *o)
             size_t src = 0;
             for (int d = 0; d < y->rank; d++)
                 src += idx[d] * istr[o->perm[d]];
-            y->host[i] = x->host[src];
+            memcpy(yb + i * es, xb + src * es, es);
             for (int d = y->rank - 1; d >= 0; d--) {
                 if (++idx[d] < (size_t)y->dims[d])
                     break;
@@ -759,7 +777,17 @@ static int host_op(dlp_rt *rt, rt_op *o)
             for (int d = 0; d < y->rank; d++)
                 ia += idx[d] * as[d], ib += idx[d] * bs[d];
             float va = x->fhost[ia], vb = b->fhost[ib];
-            y->fhost[i] = o->axis == E_ADD ? va + vb : va * vb;
+            float r;
+            switch (o->axis) {
+            case E_ADD: r = va + vb; break;
+            case E_SUB: r = va - vb; break;
+            case E_MUL: r = va * vb; break;
+            case E_DIV: r = va / vb; break;
+            case E_POW: r = powf(va, vb); break;
+            case E_MIN: r = fminf(va, vb); break;
+            default: r = fmaxf(va, vb); break;
+            }
+            y->fhost[i] = r;
             for (int d = y->rank - 1; d >= 0; d--) {
                 if (++idx[d] < (size_t)y->dims[d])
                     break;
@@ -799,6 +827,9 @@ static int host_op(dlp_rt *rt, rt_op *o)
         }
         return 0;
     case O_EXPAND: {
+        size_t es = hes(x);
+        uint8_t *yb = hptr(y);
+        const uint8_t *xb = hptr(x);
         size_t idx[RT_MAX_RANK] = {0}, xstr[RT_MAX_RANK] = {0};
         size_t st = 1;
         int off = y->rank - x->rank;
@@ -808,7 +839,7 @@ static int host_op(dlp_rt *rt, rt_op *o)
             size_t src = 0;
             for (int d = 0; d < x->rank; d++)
                 src += idx[d + off] * xstr[d];
-            y->host[i] = x->host[src];
+            memcpy(yb + i * es, xb + src * es, es);
             for (int d = y->rank - 1; d >= 0; d--) {
                 if (++idx[d] < (size_t)y->dims[d])
                     break;
@@ -835,6 +866,111 @@ static int host_op(dlp_rt *rt, rt_op *o)
     }
     }
     return rt_fail(rt, "internal: unknown host op");
+}
+
+/* CPU ops on float and index tensors. */
+static int float_op2(dlp_rt *rt, rt_op *o)
+{
+    rt_qt *x = &rt->qt[o->in[0]], *y = &rt->qt[o->out];
+    switch (o->kind) {
+    case O_GATHER: {
+        size_t inner = (size_t)o->n;
+        for (size_t i = 0; i < x->count; i++) {
+            int64_t r = x->ihost[i];
+            if (r < -(int64_t)o->m || r >= (int64_t)o->m)
+                return rt_fail(rt,
+                               "node '%s' (Gather): index %lld (position %zu of '%s') is out of "
+                               "range for a table of %d rows",
+                               o->name, (long long)r, i, x->name, o->m);
+            if (r < 0)
+                r += o->m;
+            if (o->fw)
+                memcpy(y->fhost + i * inner, o->fw + (size_t)r * inner, inner * sizeof(float));
+            else
+                memcpy(y->host + i * inner, o->w + (size_t)r * inner, inner);
+        }
+        return 0;
+    }
+    case O_FUNARY:
+        for (size_t i = 0; i < y->count; i++)
+            y->fhost[i] = rt_expr_eval(rt->ex, o->expr, x->fhost[i]);
+        return 0;
+    case O_FREDUCE: {
+        /* output index of every input element: reduced dimensions dropped */
+        double *acc = calloc(y->count ? y->count : 1, sizeof(double));
+        if (!acc)
+            return rt_fail(rt, "out of memory");
+        size_t idx[RT_MAX_RANK] = {0}, ostr[RT_MAX_RANK] = {0}, st = 1, per = 1;
+        for (int d = x->rank - 1; d >= 0; d--) {
+            if (o->perm[d]) {
+                per *= (size_t)x->dims[d];
+            } else {
+                ostr[d] = st;
+                st *= (size_t)x->dims[d];
+            }
+        }
+        for (size_t i = 0; i < x->count; i++) {
+            size_t oi = 0;
+            for (int d = 0; d < x->rank; d++)
+                oi += idx[d] * ostr[d];
+            acc[oi] += x->fhost[i];
+            for (int d = x->rank - 1; d >= 0; d--) {
+                if (++idx[d] < (size_t)x->dims[d])
+                    break;
+                idx[d] = 0;
+            }
+        }
+        for (size_t i = 0; i < y->count; i++)
+            y->fhost[i] = (float)(o->axis ? (per ? acc[i] / (double)per : NAN) : acc[i]);
+        free(acc);
+        return 0;
+    }
+    case O_FMATMUL: {
+        rt_qt *b = &rt->qt[o->in[1]];
+        size_t mk = (size_t)o->m * o->k, kn = (size_t)o->k * o->n, mn = (size_t)o->m * o->n;
+        for (int t = 0; t < o->batch; t++) {
+            const float *A = x->fhost + (o->trans_b ? 0 : (size_t)t * mk);
+            const float *B = b->fhost + (o->b_shared ? 0 : (size_t)t * kn);
+            float *Y = y->fhost + (size_t)t * mn;
+            for (int i = 0; i < o->m; i++)
+                for (int j = 0; j < o->n; j++) {
+                    float acc = 0;
+                    for (int k = 0; k < o->k; k++)
+                        acc += A[(size_t)i * o->k + k] * B[(size_t)k * o->n + j];
+                    Y[(size_t)i * o->n + j] = (float)o->alpha * acc;
+                }
+        }
+        return 0;
+    }
+    case O_FLPNORM:
+        for (int r = 0; r < o->m; r++) {
+            const float *xr = x->fhost + (size_t)r * o->n;
+            float *yr = y->fhost + (size_t)r * o->n;
+            double nrm = 0;
+            for (int j = 0; j < o->n; j++)
+                nrm += o->k == 1 ? fabs(xr[j]) : (double)xr[j] * xr[j];
+            if (o->k == 2)
+                nrm = sqrt(nrm);
+            for (int j = 0; j < o->n; j++)
+                yr[j] = nrm > 0 ? (float)(xr[j] / nrm) : 0.0f; /* onnxruntime: 0 for a 0 row */
+        }
+        return 0;
+    case O_CAST:
+        for (size_t i = 0; i < y->count; i++) {
+            if (y->is_idx) {
+                double v = x->is_idx ? (double)x->ihost[i] : (double)x->fhost[i];
+                if (!(v > -9.2e18 && v < 9.2e18))
+                    return rt_fail(rt, "node '%s' (Cast): value %g does not fit an integer",
+                                   o->name, v);
+                int64_t iv = (int64_t)v;
+                y->ihost[i] = y->idt == DLP_NPY_I32 ? (int64_t)(int32_t)(uint32_t)(uint64_t)iv : iv;
+            } else {
+                y->fhost[i] = x->is_idx ? (float)x->ihost[i] : x->fhost[i];
+            }
+        }
+        return 0;
+    }
+    return rt_fail(rt, "internal: unknown CPU op");
 }
 
 /* Host-packed operands of an activation x activation matmul. With B's zero point zb != 0,
@@ -902,7 +1038,10 @@ static int run_op(dlp_rt *rt, rt_op *o, dlp_rt_layer *st)
             return -1;
     }
     st->where = where == 0 ? "dlp" : where == 1 ? "cpu" : "host";
-    if (y->is_float) {
+    if (y->is_idx) {
+        if (!y->ihost && !(y->ihost = malloc(sizeof(int64_t) * (y->count ? y->count : 1))))
+            return rt_fail(rt, "out of memory");
+    } else if (y->is_float) {
         if (!y->fhost && !(y->fhost = malloc(sizeof(float) * (y->count ? y->count : 1))))
             return rt_fail(rt, "out of memory");
     } else if (!y->host && !(y->host = malloc(y->count ? y->count : 1))) {
@@ -1013,7 +1152,15 @@ int dlp_rt_run(dlp_rt *rt, dlp_dev *dev, const dlp_npy *inputs, int n_inputs, dl
     }
     for (int i = 0; i < n_inputs; i++) {
         rt_qt *t = &rt->qt[i]; /* graph inputs are the first tensors */
-        if (t->is_float) {
+        if (t->is_idx) {
+            free(t->ihost);
+            t->ihost = malloc(sizeof(int64_t) * (t->count ? t->count : 1));
+            if (!t->ihost)
+                return rt_fail(rt, "out of memory");
+            for (size_t k = 0; k < t->count; k++)
+                t->ihost[k] = inputs[i].dtype == DLP_NPY_I64 ? ((const int64_t *)inputs[i].data)[k]
+                                                             : ((const int32_t *)inputs[i].data)[k];
+        } else if (t->is_float) {
             free(t->fhost);
             t->fhost = malloc(sizeof(float) * (t->count ? t->count : 1));
             if (!t->fhost)
@@ -1025,7 +1172,7 @@ int dlp_rt_run(dlp_rt *rt, dlp_dev *dev, const dlp_npy *inputs, int n_inputs, dl
             const uint8_t *src = inputs[i].data;
             for (size_t k = 0; k < t->count; k++)
                 t->host[k] = t->u8 ? (int8_t)(src[k] - 128) : (int8_t)src[k];
-            if (t->scale == 0)
+            if (t->scale == 0 && !t->is_idx)
                 return rt_fail(rt,
                                "input '%s': its quantization is unknown (no QLinear op or "
                                "DequantizeLinear reads it)",
@@ -1044,12 +1191,19 @@ int dlp_rt_run(dlp_rt *rt, dlp_dev *dev, const dlp_npy *inputs, int n_inputs, dl
         o->rank = t->rank;
         memcpy(o->dims, t->dims, sizeof(int64_t) * (size_t)t->rank);
         o->count = t->count;
-        o->dtype = t->is_float ? DLP_NPY_F32 : t->u8 ? DLP_NPY_U8 : DLP_NPY_I8;
+        o->dtype = t->is_idx ? t->idt : t->is_float ? DLP_NPY_F32 : t->u8 ? DLP_NPY_U8 : DLP_NPY_I8;
         size_t es = dlp_npy_dtype_size(o->dtype);
         o->data = malloc(t->count * es + 1);
         if (!o->data)
             return rt_fail(rt, "out of memory");
-        if (t->is_float)
+        if (t->is_idx)
+            for (size_t k = 0; k < t->count; k++) {
+                if (o->dtype == DLP_NPY_I64)
+                    ((int64_t *)o->data)[k] = t->ihost[k];
+                else
+                    ((int32_t *)o->data)[k] = (int32_t)t->ihost[k];
+            }
+        else if (t->is_float)
             memcpy(o->data, t->fhost, t->count * es);
         else
             for (size_t k = 0; k < t->count; k++)

@@ -21,7 +21,7 @@
 #include "dlp/quant.h"
 #include "rt_internal.h"
 
-enum { V_NONE, V_CONST, V_DQC, V_Q, V_FLT, V_EXPR, V_PEND };
+enum { V_NONE, V_CONST, V_DQC, V_Q, V_FLT, V_EXPR, V_PEND, V_IDX };
 enum { P_CONV, P_MATMUL, P_GEMM, P_ADD, P_MUL, P_AVGPOOL, P_GAP, P_SOFTMAX, P_LNORM, P_CONCAT };
 
 typedef struct {
@@ -185,8 +185,9 @@ static int io_from_pb(dlp_rt *rt, const Onnx__ValueInfoProto *vi, dlp_rt_io *io,
     if (!tt)
         return rt_fail(rt, "graph %s '%s' has no tensor type", what, io->name);
     if (npy_of_onnx(tt->elem_type, &io->dtype))
-        return rt_fail(rt, "graph %s '%s' has element type %d (float, int8, uint8 supported)", what,
-                       io->name, tt->elem_type);
+        return rt_fail(
+            rt, "graph %s '%s' has element type %d (float, int8, uint8, int32, int64 supported)",
+            what, io->name, tt->elem_type);
     if (!tt->shape) {
         io->rank = -1;
         return 0;
@@ -1214,12 +1215,35 @@ static int do_pool(imp *I, int avg, int global, int xq, double ys, int32_t yzp, 
     return 0;
 }
 
+/* A float (is_idx = 0) or index tensor registered as output oi of the node. */
+static int typed_out(imp *I, size_t oi, int is_idx, dlp_npy_dtype idt, int rank,
+                     const int64_t *dims, int *q)
+{
+    val *o;
+    if (set_out(I, oi, &o, is_idx ? V_IDX : V_FLT))
+        return -1;
+    int t = new_qt(I->rt, o->name, rank, dims);
+    if (t < 0)
+        return NFAIL(I, "out of memory");
+    QT(I, t)->is_float = !is_idx, QT(I, t)->is_idx = is_idx;
+    QT(I, t)->idt = is_idx ? idt : DLP_NPY_F32;
+    o->q = t;
+    *q = t;
+    return 0;
+}
+
 /* Host data-movement ops; the result keeps the input's quantization. */
 static int do_move(imp *I, int kind, const char *opname, int *xqs, int nx, int rank,
                    const int64_t *od, int axis, const int *perm, int kind_q)
 {
     rt_qt *x = QT(I, xqs[0]);
-    int q = out_qt(I, 0, rank, od, x->scale, x->zp, x->u8, kind_q);
+    int q;
+    if (x->is_float || x->is_idx) { /* float or index tensor: same op on the host */
+        if (typed_out(I, 0, x->is_idx, x->idt, rank, od, &q))
+            return -1;
+    } else {
+        q = out_qt(I, 0, rank, od, x->scale, x->zp, x->u8, kind_q);
+    }
     if (q < 0)
         return -1;
     rt_op *o = new_op(I, kind, opname);
@@ -1446,6 +1470,9 @@ static int to_float_v(imp *I, const val *v, int *q)
         *q = f;
         return 0;
     }
+    if (v->kind == V_IDX)
+        return NFAIL(I, "input '%s' is an index tensor (int32/int64); Cast it to float first",
+                     v->name);
     if (v->kind != V_PEND)
         return NFAIL(I, "value '%s' cannot be computed in float", v->name);
     val p = *v;
@@ -1490,6 +1517,40 @@ static int to_float_v(imp *I, const val *v, int *q)
         if (to_float(I, p.pa, &a))
             break;
         rt_const *wc = val_const(I, p.pw);
+        if (!wc && p.pk == P_MATMUL) { /* activation x activation */
+            if (to_float(I, p.pw, &b))
+                break;
+            rt_qt *ta = QT(I, a), *tb2 = QT(I, b);
+            if (ta->rank < 2 || tb2->rank < 2) {
+                NFAIL(I, "float MatMul needs operands of rank >= 2");
+                break;
+            }
+            int64_t m = ta->dims[ta->rank - 2], k = ta->dims[ta->rank - 1];
+            int64_t kb = tb2->dims[tb2->rank - 2], n = tb2->dims[tb2->rank - 1];
+            int64_t ba = prod(ta->dims, 0, ta->rank - 2), bb = prod(tb2->dims, 0, tb2->rank - 2);
+            if (k != kb || (ba != bb && bb != 1 && ba != 1)) {
+                NFAIL(I, "shapes do not match for MatMul (A ..x%lldx%lld, B ..x%lldx%lld)",
+                      (long long)m, (long long)k, (long long)kb, (long long)n);
+                break;
+            }
+            const rt_qt *big = ba >= bb ? ta : tb2;
+            int64_t d[RT_MAX_RANK];
+            int r = big->rank;
+            memcpy(d, big->dims, sizeof d);
+            d[r - 2] = m, d[r - 1] = n;
+            int f = float_qt(I, p.name, r, d);
+            rt_op *o = f < 0 ? NULL : float_op(I, O_FMATMUL, "fmatmul", f);
+            if (!o)
+                break;
+            o->in[0] = a, o->in[1] = b, o->nin = 2;
+            o->m = (int)m, o->k = (int)k, o->n = (int)n;
+            o->batch = (int)(ba > bb ? ba : bb);
+            o->b_shared = bb == 1, o->trans_b = ba == 1; /* trans_b here: A shared */
+            o->alpha = p.alpha;
+            o->macs = (uint64_t)o->batch * (uint64_t)(m * k * n);
+            *q = f, rc = 0;
+            break;
+        }
         int tb = p.pk == P_GEMM ? (int)attr_i(p.node, "transB", 0) : 0;
         if (!wc || wc->rank != 2 || (p.pk == P_GEMM && attr_i(p.node, "transA", 0))) {
             NFAIL(I, "float %s needs a constant 2-D B (and transA = 0)", p.node->op_type);
@@ -1851,12 +1912,18 @@ static int node_dequantize(imp *I)
 }
 
 /* Unary float op -> expression; on a pending op, Relu/Clip become its output clamp. */
+static int float_unary(imp *I, int xv, int eop, float k, float k2);
+static int float_binary(imp *I, int av, int bv, int eop);
+
 static int node_unary(imp *I, int eop, float k, float k2)
 {
     int xv;
     if (in_val(I, 0, &xv))
         return -1;
     val *x = &I->v[xv];
+    if (x->kind == V_FLT || x->kind == V_IDX ||
+        (x->kind == V_PEND && eop != E_RELU && eop != E_CLIP))
+        return float_unary(I, xv, eop, k, k2);
     if (x->kind == V_PEND && (eop == E_RELU || eop == E_CLIP)) {
         val p = *x;
         val *o;
@@ -1907,6 +1974,8 @@ static int node_binary(imp *I, int eop)
     if (in_val(I, 0, &av) || in_val(I, 1, &bv))
         return -1;
     val *a = &I->v[av], *b = &I->v[bv];
+    if (a->kind == V_FLT || b->kind == V_FLT || a->kind == V_IDX || b->kind == V_IDX)
+        return float_binary(I, av, bv, eop); /* float tensors: a CPU op */
     double ka, kb;
     int sa = const_scalar(I, av, &ka) == 0, sb = const_scalar(I, bv, &kb) == 0;
     /* expression of one source (with scalar constants) */
@@ -1971,6 +2040,8 @@ static int node_binary(imp *I, int eop)
     }
     if (eop == E_ADD || eop == E_MUL)
         return pend(I, eop == E_ADD ? P_ADD : P_MUL, av, bv, -1, -1);
+    if (a->kind == V_PEND || b->kind == V_PEND) /* operand of a float island */
+        return float_binary(I, av, bv, eop);
     return NFAIL(I,
                  "%s of two different tensors is not supported (only Add and Mul are; "
                  "with a scalar constant any elementwise op fuses into a LUT)",
@@ -2020,12 +2091,41 @@ static int node_move(imp *I)
         return 0;
     }
     int kind_q = I->v[xv].kind == V_Q;
-    int xq;
-    if (act_of(I, xv, 1, &xq))
+    int xq, xk = I->v[xv].kind;
+    if (xk == V_FLT || xk == V_IDX) { /* float / index tensor: the same op on the host */
+        xq = I->v[xv].q;
+    } else if (xk == V_PEND || (xk == V_EXPR && I->rt->ex[I->v[xv].expr].op != E_X)) {
+        if (to_float(I, xv, &xq))
+            return -1;
+    } else if (act_of(I, xv, 1, &xq)) {
         return -1;
+    }
     rt_qt *x = QT(I, xq);
     int64_t od[RT_MAX_RANK];
     int rank = 0;
+    if (is(n, "Expand")) {
+        int64_t sh[RT_MAX_RANK];
+        int cnt;
+        if (int_list(I, 1, "", sh, RT_MAX_RANK, &cnt))
+            return -1;
+        if (cnt < 0)
+            return NFAIL(I, "shape input missing (a constant shape is needed)");
+        rank = cnt > x->rank ? cnt : x->rank;
+        for (int i = 0; i < rank; i++) {
+            int ix = i - (rank - x->rank), is_ = i - (rank - cnt);
+            int64_t dx = ix >= 0 ? x->dims[ix] : 1, ds = is_ >= 0 ? sh[is_] : 1;
+            if (dx != ds && dx != 1 && ds != 1)
+                return NFAIL(I,
+                             "shape does not broadcast with the input (dimension %d: %lld vs %lld)",
+                             i, (long long)dx, (long long)ds);
+            if (ds < 0 || ds > (1ll << 31))
+                return NFAIL(I, "bad dimension %lld", (long long)ds);
+            od[i] = dx > ds ? dx : ds;
+        }
+        if ((uint64_t)prod(od, 0, rank) > (1ull << 31))
+            return NFAIL(I, "output too large");
+        return do_move(I, O_EXPAND, "expand", &xq, 1, rank, od, 0, NULL, kind_q);
+    }
     if (is(n, "Reshape")) {
         int64_t sh[RT_MAX_RANK];
         int cnt;
@@ -2320,6 +2420,278 @@ static int node_qlinear(imp *I)
     return do_lut(I, xq, e, ys, yzp, u8, 0);
 }
 
+/* ------------------------------------------------------------------ CPU ops on float and
+ * index tensors (embedding lookup, mask arithmetic, pooling, normalization) */
+static const char *val_type(imp *I, int vi)
+{
+    static const char *nm[] = {"", "float", "uint8", "int8", "", "", "int32", "int64"};
+    val *v = &I->v[vi];
+    switch (v->kind) {
+    case V_FLT: return "float32";
+    case V_IDX: return dlp_npy_dtype_name(QT(I, v->q)->idt);
+    case V_Q:
+    case V_EXPR: return "a quantized int8 tensor";
+    case V_PEND: return "float32 (computed)";
+    case V_CONST:
+    case V_DQC: {
+        int t = I->rt->consts[v->c].dtype;
+        return t >= 1 && t <= 7 && *nm[t] ? nm[t] : t == OX_DOUBLE ? "double" : "?";
+    }
+    default: return "?";
+    }
+}
+
+/* The index tensor of value vi: an int32/int64 graph input or result, or an int32/int64
+ * constant (an index tensor with iconst). */
+static int idx_of(imp *I, int vi, const char *what, int *q)
+{
+    val *v = &I->v[vi];
+    if (v->kind == V_IDX) {
+        *q = v->q;
+        return 0;
+    }
+    rt_const *c = v->kind == V_CONST ? &I->rt->consts[v->c] : NULL;
+    if (!c || (c->dtype != OX_INT64 && c->dtype != OX_INT32))
+        return NFAIL(I, "%s '%s' must be int32 or int64, not %s", what, v->name, val_type(I, vi));
+    int t = new_qt(I->rt, v->name, c->rank, c->dims);
+    if (t < 0)
+        return NFAIL(I, "out of memory");
+    rt_qt *x = QT(I, t);
+    x->is_idx = 1, x->iconst = 1, x->idt = c->dtype == OX_INT64 ? DLP_NPY_I64 : DLP_NPY_I32;
+    x->ihost = malloc(sizeof(int64_t) * (x->count ? x->count : 1));
+    if (!x->ihost)
+        return NFAIL(I, "out of memory");
+    for (size_t i = 0; i < x->count; i++)
+        x->ihost[i] = (int64_t)c->v[i];
+    *q = t;
+    return 0;
+}
+
+static int float_unary(imp *I, int xv, int eop, float k, float k2)
+{
+    int a, f;
+    if (to_float(I, xv, &a))
+        return -1;
+    rt_qt *x = QT(I, a);
+    int64_t d[RT_MAX_RANK];
+    memcpy(d, x->dims, sizeof d);
+    if (typed_out(I, 0, 0, DLP_NPY_F32, x->rank, d, &f))
+        return -1;
+    int e0 = new_expr(I->rt, E_X, -1, -1, 0, 0), e = new_expr(I->rt, eop, e0, -1, k, k2);
+    rt_op *o = e0 < 0 || e < 0 ? NULL : float_op(I, O_FUNARY, "funary", f);
+    if (!o)
+        return NFAIL(I, "out of memory");
+    o->in[0] = a, o->nin = 1, o->expr = e;
+    return 0;
+}
+
+static int float_binary(imp *I, int av, int bv, int eop)
+{
+    int a, b, f;
+    if (to_float(I, av, &a) || to_float(I, bv, &b))
+        return -1;
+    rt_qt *ta = QT(I, a), *tb = QT(I, b);
+    int r = ta->rank >= tb->rank ? ta->rank : tb->rank;
+    int64_t d[RT_MAX_RANK];
+    for (int i = 0; i < r; i++) {
+        int ia = i - (r - ta->rank), ib = i - (r - tb->rank);
+        int64_t da = ia >= 0 ? ta->dims[ia] : 1, db = ib >= 0 ? tb->dims[ib] : 1;
+        if (da != db && da != 1 && db != 1)
+            return NFAIL(I, "operand shapes do not broadcast");
+        d[i] = da > db ? da : db;
+    }
+    if (typed_out(I, 0, 0, DLP_NPY_F32, r, d, &f))
+        return -1;
+    static const char *nm[] = {
+        [E_ADD] = "fadd", [E_SUB] = "fsub", [E_MUL] = "fmul", [E_DIV] = "fdiv",
+        [E_POW] = "fpow", [E_MIN] = "fmin", [E_MAX] = "fmax"};
+    rt_op *o = float_op(I, O_FBIN, nm[eop], f);
+    if (!o)
+        return NFAIL(I, "out of memory");
+    o->in[0] = a, o->in[1] = b, o->nin = 2, o->axis = eop;
+    return 0;
+}
+
+/* Gather along axis 0 of a constant table (float, or int8/uint8 possibly dequantized). */
+static int node_gather(imp *I)
+{
+    int tv, iv, iq, q;
+    if (in_val(I, 0, &tv) || in_val(I, 1, &iv))
+        return -1;
+    val *tvl = &I->v[tv];
+    rt_const *c = val_const(I, tv);
+    if (!c)
+        return NFAIL(I, "data '%s' must be a constant table (embedding); it is %s", tvl->name,
+                     tvl->kind == V_FLT ? "a float activation" : "an activation");
+    if (c->rank < 1)
+        return NFAIL(I, "data '%s' is a scalar", c->name);
+    int64_t ax = attr_i(I->node, "axis", 0);
+    if (ax < 0)
+        ax += c->rank;
+    if (ax != 0)
+        return NFAIL(I, "Gather along axis %lld: only axis 0 is supported",
+                     (long long)attr_i(I->node, "axis", 0));
+    if (idx_of(I, iv, "indices", &iq))
+        return -1;
+    rt_qt *ix = QT(I, iq);
+    if (ix->rank + c->rank - 1 > RT_MAX_RANK)
+        return NFAIL(I, "output rank %d is too large", ix->rank + c->rank - 1);
+    int64_t rows = c->dims[0];
+    if (ix->iconst)
+        for (size_t i = 0; i < ix->count; i++)
+            if (ix->ihost[i] < -rows || ix->ihost[i] >= rows)
+                return NFAIL(I, "index %lld (position %zu) is out of range for %lld rows",
+                             (long long)ix->ihost[i], i, (long long)rows);
+    int64_t od[RT_MAX_RANK];
+    int r = 0;
+    for (int i = 0; i < ix->rank; i++)
+        od[r++] = ix->dims[i];
+    for (int i = 1; i < c->rank; i++)
+        od[r++] = c->dims[i];
+    size_t inner = (size_t)prod(c->dims, 1, c->rank);
+    int int8 =
+        (c->dtype == OX_INT8 || c->dtype == OX_UINT8) && (tvl->kind == V_CONST || tvl->nsc == 1);
+    if (int8) { /* int8 rows: the result stays quantized (a DQ table: its scale) */
+        int dq = tvl->kind == V_DQC, u8 = c->dtype == OX_UINT8;
+        double s = dq ? tvl->sc[0] : 0;
+        int32_t zp = dq ? tvl->zp[0] - (u8 ? 128 : 0) : 0;
+        if (dq && !(s > 0))
+            return NFAIL(I, "table scale %g is not positive", s);
+        q = out_qt(I, 0, r, od, s, zp, u8, !dq);
+        if (q < 0)
+            return -1;
+        rt_op *o = new_op(I, O_GATHER, "gather");
+        if (!o || !(o->w = malloc(c->count ? c->count : 1)))
+            return NFAIL(I, "out of memory");
+        for (size_t i = 0; i < c->count; i++)
+            o->w[i] = (int8_t)((int)c->v[i] - (u8 ? 128 : 0));
+        o->in[0] = iq, o->nin = 1, o->out = q, o->where = 2;
+        o->m = (int)rows, o->n = (int)inner;
+        return 0;
+    }
+    if (c->dtype != OX_FLOAT && c->dtype != OX_DOUBLE && tvl->kind != V_DQC)
+        return NFAIL(I, "table '%s' has type %s (float or int8/uint8 tables are supported)",
+                     c->name, val_type(I, tv));
+    size_t nf;
+    float *fw = const_floats(I, tv, &nf);
+    if (!fw)
+        return NFAIL(I, "out of memory");
+    if (typed_out(I, 0, 0, DLP_NPY_F32, r, od, &q)) {
+        free(fw);
+        return -1;
+    }
+    rt_op *o = float_op(I, O_GATHER, "gather", q);
+    if (!o) {
+        free(fw);
+        return NFAIL(I, "out of memory");
+    }
+    o->fw = fw, o->in[0] = iq, o->nin = 1, o->m = (int)rows, o->n = (int)inner;
+    return 0;
+}
+
+/* ReduceSum / ReduceMean over constant axes (attribute or input), keepdims. */
+static int node_reduce(imp *I, int mean)
+{
+    const Onnx__NodeProto *n = I->node;
+    int xv, a, f;
+    if (in_val(I, 0, &xv))
+        return -1;
+    if (I->v[xv].kind == V_Q)
+        return NFAIL(I, "input '%s' is an int8 tensor (missing DequantizeLinear)", I->v[xv].name);
+    int64_t axes[RT_MAX_RANK];
+    int cnt;
+    if (int_list(I, 1, "axes", axes, RT_MAX_RANK, &cnt))
+        return -1;
+    if (to_float(I, xv, &a))
+        return -1;
+    rt_qt *x = QT(I, a);
+    int keep = (int)attr_i(n, "keepdims", 1), mark[RT_MAX_RANK] = {0};
+    if (cnt <= 0) {
+        if (cnt == 0 && attr_i(n, "noop_with_empty_axes", 0))
+            return NFAIL(I, "noop_with_empty_axes = 1 is not supported");
+        for (int i = 0; i < x->rank; i++)
+            mark[i] = 1;
+    }
+    for (int i = 0; i < cnt; i++) {
+        int64_t ax = axes[i] < 0 ? axes[i] + x->rank : axes[i];
+        if (ax < 0 || ax >= x->rank)
+            return NFAIL(I, "axis %lld out of range for rank %d", (long long)axes[i], x->rank);
+        mark[ax] = 1;
+    }
+    int64_t od[RT_MAX_RANK];
+    int r = 0;
+    for (int i = 0; i < x->rank; i++)
+        if (!mark[i] || keep)
+            od[r++] = mark[i] ? 1 : x->dims[i];
+    if (typed_out(I, 0, 0, DLP_NPY_F32, r, od, &f))
+        return -1;
+    rt_op *o = float_op(I, O_FREDUCE, mean ? "freducemean" : "freducesum", f);
+    if (!o)
+        return NFAIL(I, "out of memory");
+    o->in[0] = a, o->nin = 1, o->axis = mean;
+    memcpy(o->perm, mark, sizeof mark);
+    return 0;
+}
+
+static int node_lpnorm(imp *I)
+{
+    int xv, a, f;
+    if (in_val(I, 0, &xv) || to_float(I, xv, &a))
+        return -1;
+    rt_qt *x = QT(I, a);
+    int64_t ax = attr_i(I->node, "axis", -1), p = attr_i(I->node, "p", 2);
+    if (ax < 0)
+        ax += x->rank;
+    if (ax != x->rank - 1)
+        return NFAIL(I, "LpNormalization over axis %lld: only the last axis is supported",
+                     (long long)attr_i(I->node, "axis", -1));
+    if (p != 1 && p != 2)
+        return NFAIL(I, "p = %lld (1 or 2 supported)", (long long)p);
+    int64_t d[RT_MAX_RANK];
+    memcpy(d, x->dims, sizeof d);
+    if (typed_out(I, 0, 0, DLP_NPY_F32, x->rank, d, &f))
+        return -1;
+    rt_op *o = float_op(I, O_FLPNORM, "flpnorm", f);
+    if (!o)
+        return NFAIL(I, "out of memory");
+    x = QT(I, a);
+    o->in[0] = a, o->nin = 1, o->k = (int)p;
+    o->n = x->rank ? (int)x->dims[x->rank - 1] : 1;
+    o->m = o->n ? (int)(x->count / (size_t)o->n) : 0;
+    return 0;
+}
+
+/* Cast between float32 and int32/int64 (index) tensors. */
+static int node_cast(imp *I)
+{
+    int xv, a, q;
+    if (in_val(I, 0, &xv))
+        return -1;
+    int64_t to = attr_i(I->node, "to", 0);
+    val *x = &I->v[xv];
+    if (to != OX_FLOAT && to != OX_INT64 && to != OX_INT32)
+        return NFAIL(I, "Cast to type %lld: only float, int32 and int64 are supported",
+                     (long long)to);
+    if (x->kind == V_Q)
+        return NFAIL(I, "Cast of the int8 tensor '%s' (use DequantizeLinear)", x->name);
+    int from_idx =
+        x->kind == V_IDX || (x->kind == V_CONST && (I->rt->consts[x->c].dtype == OX_INT64 ||
+                                                    I->rt->consts[x->c].dtype == OX_INT32));
+    if (from_idx ? idx_of(I, xv, "input", &a) : to_float(I, xv, &a))
+        return -1;
+    rt_qt *t = QT(I, a);
+    int64_t d[RT_MAX_RANK];
+    memcpy(d, t->dims, sizeof d);
+    int rank = t->rank;
+    if (typed_out(I, 0, to != OX_FLOAT, to == OX_INT32 ? DLP_NPY_I32 : DLP_NPY_I64, rank, d, &q))
+        return -1;
+    rt_op *o = new_op(I, O_CAST, "cast");
+    if (!o)
+        return NFAIL(I, "out of memory");
+    o->in[0] = a, o->nin = 1, o->out = q, o->where = 2;
+    return 0;
+}
+
 static int node(imp *I)
 {
     const Onnx__NodeProto *n = I->node;
@@ -2429,6 +2801,16 @@ static int node(imp *I)
         return node_move(I);
     if (is(n, "Concat"))
         return node_concat(I);
+    if (is(n, "Expand"))
+        return node_move(I);
+    if (is(n, "Gather"))
+        return node_gather(I);
+    if (is(n, "ReduceSum") || is(n, "ReduceMean"))
+        return node_reduce(I, is(n, "ReduceMean"));
+    if (is(n, "LpNormalization"))
+        return node_lpnorm(I);
+    if (is(n, "Cast"))
+        return node_cast(I);
     return NFAIL(I, "op type '%s' is not supported by the DLP runtime (see docs/RUNTIME.md)",
                  n->op_type);
 }
@@ -2437,7 +2819,7 @@ void rt_clear_import(dlp_rt *rt)
 {
     for (int i = 0; i < rt->nqt; i++) {
         free(rt->qt[i].name), free(rt->qt[i].cdata), free(rt->qt[i].host), free(rt->qt[i].fhost);
-        free(rt->qt[i].fconst);
+        free(rt->qt[i].fconst), free(rt->qt[i].ihost);
     }
     for (int i = 0; i < rt->nops; i++) {
         rt_op *o = &rt->ops[i];
@@ -2472,18 +2854,16 @@ int rt_import(dlp_rt *rt, const dlp_npy *inputs, int n_in)
         int64_t d[RT_MAX_RANK];
         for (int k = 0; k < io->rank; k++)
             d[k] = inputs && i < n_in ? inputs[i].dims[k] : (io->dims[k] < 0 ? 1 : io->dims[k]);
-        val *v = new_val(&I, io->name, io->dtype == DLP_NPY_F32 ? V_FLT : V_Q);
+        int idx = io->dtype == DLP_NPY_I32 || io->dtype == DLP_NPY_I64;
+        val *v = new_val(&I, io->name, io->dtype == DLP_NPY_F32 ? V_FLT : idx ? V_IDX : V_Q);
         if (!v)
             goto out;
-        if (io->dtype != DLP_NPY_F32 && io->dtype != DLP_NPY_I8 && io->dtype != DLP_NPY_U8) {
-            rt_fail(rt, "graph input '%s' is %s; float32, int8 or uint8 inputs are supported",
-                    io->name, dlp_npy_dtype_name(io->dtype));
-            goto out;
-        }
         v->q = new_qt(rt, io->name, io->rank, d);
         if (v->q < 0)
             goto out;
         rt->qt[v->q].is_float = io->dtype == DLP_NPY_F32;
+        rt->qt[v->q].is_idx = idx;
+        rt->qt[v->q].idt = io->dtype;
         rt->qt[v->q].u8 = io->dtype == DLP_NPY_U8;
         rt->qt[v->q].first = -2; /* graph input */
     }
@@ -2507,7 +2887,7 @@ int rt_import(dlp_rt *rt, const dlp_npy *inputs, int n_in)
             goto out;
         }
         val *x = &I.v[v];
-        if (x->kind == V_Q || x->kind == V_FLT) {
+        if (x->kind == V_Q || x->kind == V_FLT || x->kind == V_IDX) {
             rt->out_qt[i] = x->q;
         } else if (x->kind == V_EXPR) {
             rt_qt *s = &rt->qt[x->q];

@@ -48,6 +48,10 @@ typedef struct {
     double scale; /* 0: not known yet (int8 graph input before its first consumer) */
     int32_t zp;   /* int8 domain */
     int is_float;
+    int is_idx;        /* index tensor (int32/int64 graph I/O, Gather indices): ihost */
+    dlp_npy_dtype idt; /* is_idx: its graph dtype (DLP_NPY_I32 / DLP_NPY_I64) */
+    int64_t *ihost;    /* is_idx: values (constant ones filled at import: iconst) */
+    int iconst;
     int u8;        /* graph I/O as uint8 */
     int layout;    /* LAY_*: how it is packed in DDR */
     int8_t *cdata; /* constant tensor (broadcast operand): logical int8 data */
@@ -84,6 +88,12 @@ enum {
     O_FBIN,   /* y = a (op) b with broadcasting; op in axis: E_ADD, E_SUB, E_MUL, E_DIV */
     O_FLNORM, /* LayerNormalization over the last axis */
     O_FSOFTMAX,
+    O_GATHER,  /* rows of a constant table (fw float or w int8, m rows of n) by index */
+    O_FUNARY,  /* y = expr(x) elementwise (float) */
+    O_FREDUCE, /* ReduceSum / ReduceMean (axis: 0 sum, 1 mean) over the dims in perm[] */
+    O_FMATMUL, /* float activation x activation, batched */
+    O_FLPNORM, /* LpNormalization over the last axis, p in k */
+    O_CAST,    /* float <-> index tensors */
 };
 
 /* Elementwise float expression over one source tensor (the LUT trick). */

@@ -534,6 +534,256 @@ static void expect_load_error(const uint8_t *m, size_t len, const char *want1, c
     dlp_rt_free(rt);
 }
 
+/* ------------------------------------------------------------------ CPU ops: a sentence
+ * embedding in miniature (index inputs, Gather, masked mean pooling, L2 normalization) */
+static const double emb_tab[5 * 2] = {0, 0, 1, 2, 3, -1, 2, 2, -1, 4};
+
+/* ids (dt 7 int64 or 6 int32) [2,3], mask float [2,3] -> outputs:
+ * emb = LpNorm(ReduceSum(Gather(E, ids) * Unsqueeze(mask, 2), 1) / Clip(ReduceSum(mask), 1e-9))
+ * plus mean (ReduceMean axis 2 of the gather), sq = Sqrt(count), cntx = Expand(count, [2,3]),
+ * om = Sub(1, mask), idsf = Cast(ids, float), idsr = Reshape(ids, [6]), mm = MatMul(mask
+ * [2,1,3], gather [2,3,2]), g = the gather, mx = Max(mask, 0.5), pw = Pow(mask + 1, 2). */
+static uint8_t *model_embed(size_t *len, int idt)
+{
+    mb b;
+    mb_init(&b, 13);
+    mb_init_t(&b, "E", 1, 2, (int64_t[]){5, 2}, emb_tab);
+    mb_init_t(&b, "ax1", 7, 1, (int64_t[]){1}, (double[]){1});
+    mb_init_t(&b, "ax2", 7, 1, (int64_t[]){1}, (double[]){2});
+    mb_init_t(&b, "axm", 7, 1, (int64_t[]){1}, (double[]){1});
+    mb_init_t(&b, "shp6", 7, 1, (int64_t[]){1}, (double[]){6});
+    mb_init_t(&b, "shpx", 7, 1, (int64_t[]){2}, (double[]){2, 3});
+    mb_scalar(&b, "one", 1, 1.0), mb_scalar(&b, "tiny", 1, 1e-9), mb_scalar(&b, "half", 1, 0.5);
+    mb_scalar(&b, "two", 1, 2.0);
+    mb_node(&b, "Gather", "emb_gather", MB_L("E", "ids"), MB_L("g"));
+    Onnx__NodeProto *n = mb_node(&b, "ReduceSum", "count", MB_L("mask", "ax1"), MB_L("cnt"));
+    mb_attr_i(&b, n, "keepdims", 1);
+    mb_node(&b, "Clip", "clip", MB_L("cnt", "tiny"), MB_L("cntc"));
+    mb_node(&b, "Unsqueeze", "unsq", MB_L("mask", "ax2"), MB_L("mu"));
+    mb_node(&b, "Mul", "masked", MB_L("g", "mu"), MB_L("gm"));
+    n = mb_node(&b, "ReduceSum", "sum", MB_L("gm", "ax1"), MB_L("s"));
+    mb_attr_i(&b, n, "keepdims", 0);
+    mb_node(&b, "Div", "avg", MB_L("s", "cntc"), MB_L("avg"));
+    n = mb_node(&b, "LpNormalization", "l2", MB_L("avg"), MB_L("emb"));
+    mb_attr_i(&b, n, "axis", -1), mb_attr_i(&b, n, "p", 2);
+    n = mb_node(&b, "ReduceMean", "rmean", MB_L("g"), MB_L("mean"));
+    mb_attr_ints(&b, n, "axes", 1, (int64_t[]){2});
+    mb_attr_i(&b, n, "keepdims", 0);
+    mb_node(&b, "Sqrt", "sqrt", MB_L("cnt"), MB_L("sq"));
+    mb_node(&b, "Expand", "expand", MB_L("cnt", "shpx"), MB_L("cntx"));
+    mb_node(&b, "Sub", "sub", MB_L("one", "mask"), MB_L("om"));
+    n = mb_node(&b, "Cast", "cast", MB_L("ids"), MB_L("idsf"));
+    mb_attr_i(&b, n, "to", 1);
+    mb_node(&b, "Reshape", "flat", MB_L("ids", "shp6"), MB_L("idsr"));
+    mb_node(&b, "Unsqueeze", "unsq1", MB_L("mask", "axm"), MB_L("m3"));
+    mb_node(&b, "MatMul", "mm", MB_L("m3", "g"), MB_L("mm"));
+    mb_node(&b, "Max", "max", MB_L("mask", "half"), MB_L("mx"));
+    mb_node(&b, "Add", "add1", MB_L("mask", "one"), MB_L("m1"));
+    mb_node(&b, "Pow", "pow", MB_L("m1", "two"), MB_L("pw"));
+    mb_input(&b, "ids", idt, 2, (int64_t[]){2, 3});
+    mb_input(&b, "mask", 1, 2, (int64_t[]){2, 3});
+    const char *outs[] = {"emb", "mean", "sq", "cntx", "om", "idsf", "idsr", "mm", "g", "mx", "pw"};
+    for (size_t i = 0; i < sizeof outs / sizeof outs[0]; i++)
+        mb_output(&b, outs[i], i == 6 ? idt : 1, 0, NULL);
+    uint8_t *p = mb_pack(&b, len);
+    mb_free(&b);
+    return p;
+}
+
+static int near(const dlp_npy *a, const double *want, size_t n, double tol)
+{
+    if (a->dtype != DLP_NPY_F32 || a->count != n)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (fabs(((const float *)a->data)[i] - want[i]) > tol)
+            return 0;
+    return 1;
+}
+
+static void test_embed_ops(int idt)
+{
+    dlp_dev *d = open_iss(16);
+    CHECK(d, "open iss");
+    if (!d)
+        return;
+    size_t len;
+    uint8_t *m = model_embed(&len, idt);
+    dlp_npy_dtype it = idt == 7 ? DLP_NPY_I64 : DLP_NPY_I32;
+    dlp_npy in[2] = {mk_npy(it, 2, (int64_t[]){2, 3}), mk_npy(DLP_NPY_F32, 2, (int64_t[]){2, 3})};
+    const int64_t ids[6] = {1, 2, 0, 4, 3, 3};
+    const float mask[6] = {1, 1, 0, 1, 1, 1};
+    for (int i = 0; i < 6; i++) {
+        if (idt == 7)
+            ((int64_t *)in[0].data)[i] = ids[i];
+        else
+            ((int32_t *)in[0].data)[i] = (int32_t)ids[i];
+    }
+    memcpy(in[1].data, mask, sizeof mask);
+    dlp_rt *rt = dlp_rt_new();
+    dlp_npy out[11];
+    memset(out, 0, sizeof out);
+    int rc = dlp_rt_load_mem(rt, m, len);
+    if (rc == 0)
+        rc = dlp_rt_run(rt, d, in, 2, out, NULL, NULL);
+    CHECK(rc == 0, "embed ops (ids %s): %s", idt == 7 ? "int64" : "int32", dlp_rt_error(rt));
+    if (rc == 0) {
+        /* masked sums (4, 1) / 2 and (3, 8) / 3, then / their L2 norms */
+        double n0 = sqrt(2.0 * 2 + 0.5 * 0.5), n1 = sqrt(1.0 + 64.0 / 9);
+        double emb[4] = {2 / n0, 0.5 / n0, 1 / n1, 8.0 / 3 / n1};
+        CHECK(near(&out[0], emb, 4, 1e-6) && out[0].rank == 2 && out[0].dims[1] == 2,
+              "L2-normalized mean pooling");
+        CHECK(near(&out[1], (double[]){1.5, 1, 0, 1.5, 2, 2}, 6, 1e-6), "ReduceMean");
+        CHECK(near(&out[2], (double[]){sqrt(2.0), sqrt(3.0)}, 2, 1e-6) && out[2].rank == 2,
+              "ReduceSum keepdims + Sqrt");
+        CHECK(near(&out[3], (double[]){2, 2, 2, 3, 3, 3}, 6, 0), "Expand");
+        CHECK(near(&out[4], (double[]){0, 0, 1, 0, 0, 0}, 6, 0), "Sub scalar - tensor");
+        CHECK(near(&out[5], (double[]){1, 2, 0, 4, 3, 3}, 6, 0), "Cast to float");
+        int ok = out[6].dtype == it && out[6].rank == 1 && out[6].count == 6;
+        for (int i = 0; ok && i < 6; i++)
+            ok = (idt == 7 ? ((int64_t *)out[6].data)[i] : ((int32_t *)out[6].data)[i]) == ids[i];
+        CHECK(ok, "index tensor as a graph output (Reshape)");
+        CHECK(near(&out[7], (double[]){4, 1, 3, 8}, 4, 1e-6) && out[7].rank == 3 &&
+                  out[7].dims[1] == 1,
+              "float MatMul activation x activation (batched)");
+        CHECK(near(&out[8], (double[]){1, 2, 3, -1, 0, 0, -1, 4, 2, 2, 2, 2}, 12, 0) &&
+                  out[8].rank == 3,
+              "Gather float table");
+        CHECK(near(&out[9], (double[]){1, 1, 0.5, 1, 1, 1}, 6, 0), "Max with a scalar");
+        CHECK(near(&out[10], (double[]){4, 4, 1, 4, 4, 4}, 6, 0), "Pow");
+        int cpu = 0;
+        for (int i = 0; i < dlp_rt_num_layers(rt); i++)
+            cpu += !strcmp(dlp_rt_layer_get(rt, i)->where, "cpu");
+        CHECK(cpu >= 10, "CPU ops listed in the statistics: %d", cpu);
+        for (int i = 0; i < 11; i++)
+            dlp_npy_free(&out[i]);
+        /* negative index: counts from the end (row 4) */
+        if (idt == 7)
+            ((int64_t *)in[0].data)[0] = -1;
+        else
+            ((int32_t *)in[0].data)[0] = -1;
+        rc = dlp_rt_run(rt, d, in, 2, out, NULL, NULL);
+        CHECK(rc == 0 && near(&out[8], (double[]){-1, 4, 3, -1, 0, 0, -1, 4, 2, 2, 2, 2}, 12, 0),
+              "Gather index -1: %s", dlp_rt_error(rt));
+        for (int i = 0; i < 11 && rc == 0; i++)
+            dlp_npy_free(&out[i]);
+        /* out of range: an error naming the node, no output */
+        if (idt == 7)
+            ((int64_t *)in[0].data)[4] = 5;
+        else
+            ((int32_t *)in[0].data)[4] = 5;
+        rc = dlp_rt_run(rt, d, in, 2, out, NULL, NULL);
+        CHECK(rc && strstr(dlp_rt_error(rt), "emb_gather") &&
+                  strstr(dlp_rt_error(rt), "out of range") && strstr(dlp_rt_error(rt), "index 5"),
+              "index out of range: '%s'", dlp_rt_error(rt));
+        if (idt == 7)
+            ((int64_t *)in[0].data)[4] = -6;
+        else
+            ((int32_t *)in[0].data)[4] = -6;
+        rc = dlp_rt_run(rt, d, in, 2, out, NULL, NULL);
+        CHECK(rc && strstr(dlp_rt_error(rt), "out of range"), "index -6 of 5 rows: '%s'",
+              dlp_rt_error(rt));
+        /* wrong index dtype at run time */
+        dlp_npy f = mk_npy(idt == 7 ? DLP_NPY_I32 : DLP_NPY_I64, 2, (int64_t[]){2, 3});
+        dlp_npy in2[2] = {f, in[1]};
+        rc = dlp_rt_run(rt, d, in2, 2, out, NULL, NULL);
+        CHECK(rc && strstr(dlp_rt_error(rt), "'ids' must be"), "ids of the wrong dtype: '%s'",
+              dlp_rt_error(rt));
+        dlp_npy_free(&f);
+    }
+    dlp_rt_free(rt);
+    dlp_npy_free(&in[0]), dlp_npy_free(&in[1]);
+    free(m);
+    dlp_dev_close(d);
+}
+
+/* Gather on a DequantizeLinear'd int8 table: rows stay int8 with the table's scale. */
+static void test_gather_int8(void)
+{
+    mb b;
+    mb_init(&b, 13);
+    mb_init_t(&b, "T", 3, 2, (int64_t[]){3, 2}, (double[]){-5, 10, 20, -128, 127, 0});
+    mb_scalar(&b, "ts", 1, 0.5), mb_scalar(&b, "tz", 3, 2);
+    mb_init_t(&b, "ci", 7, 1, (int64_t[]){2}, (double[]){2, 0});
+    mb_node(&b, "DequantizeLinear", "dqt", MB_L("T", "ts", "tz"), MB_L("tf"));
+    mb_node(&b, "Gather", "gin", MB_L("tf", "ids"), MB_L("y"));
+    mb_node(&b, "Gather", "gconst", MB_L("tf", "ci"), MB_L("yc"));
+    mb_input(&b, "ids", 6, 1, (int64_t[]){2});
+    mb_output(&b, "y", 1, 0, NULL);
+    mb_output(&b, "yc", 1, 0, NULL);
+    size_t len;
+    uint8_t *m = mb_pack(&b, &len);
+    mb_free(&b);
+    dlp_dev *d = open_iss(16);
+    dlp_npy in = mk_npy(DLP_NPY_I32, 1, (int64_t[]){2}), out[2];
+    ((int32_t *)in.data)[0] = 1, ((int32_t *)in.data)[1] = 2;
+    char err[512];
+    int rc = d ? run_model(d, m, len, &in, 1, out, err, sizeof err) : -1;
+    CHECK(rc == 0, "Gather int8 table: %s", err);
+    if (rc == 0) {
+        CHECK(near(&out[0], (double[]){9, -65, 62.5, -1}, 4, 0) && out[0].rank == 2,
+              "Gather int8 table by int32 input");
+        CHECK(near(&out[1], (double[]){62.5, -1, -3.5, 4}, 4, 0), "Gather by constant indices");
+        dlp_npy_free(&out[0]), dlp_npy_free(&out[1]);
+    }
+    dlp_npy_free(&in);
+    free(m);
+    if (d)
+        dlp_dev_close(d);
+}
+
+static void test_gather_errors(void)
+{
+    struct {
+        const char *idx, *want1, *want2;
+        int axis;
+    } cs[] = {
+        {"cbad", "gbad", "out of range", 0},   /* constant index 7 of 5 rows */
+        {"mask", "gbad", "int32 or int64", 0}, /* float indices */
+        {"cf", "gbad", "int32 or int64", 0},   /* float constant indices */
+        {"ids", "gbad", "axis", 1},            /* axis 1 */
+    };
+    for (size_t k = 0; k < sizeof cs / sizeof cs[0]; k++) {
+        mb b;
+        mb_init(&b, 13);
+        mb_init_t(&b, "E", 1, 2, (int64_t[]){5, 2}, emb_tab);
+        mb_init_t(&b, "cbad", 7, 1, (int64_t[]){2}, (double[]){1, 7});
+        mb_init_t(&b, "cf", 1, 1, (int64_t[]){2}, (double[]){1, 2});
+        Onnx__NodeProto *n = mb_node(&b, "Gather", "gbad", MB_L("E", cs[k].idx), MB_L("y"));
+        if (cs[k].axis)
+            mb_attr_i(&b, n, "axis", cs[k].axis);
+        mb_input(&b, "ids", 7, 1, (int64_t[]){2});
+        mb_input(&b, "mask", 1, 1, (int64_t[]){2});
+        mb_output(&b, "y", 1, 0, NULL);
+        size_t len;
+        uint8_t *m = mb_pack(&b, &len);
+        mb_free(&b);
+        expect_load_error(m, len, cs[k].want1, cs[k].want2, "Gather");
+        free(m);
+    }
+    /* arithmetic on an index tensor without Cast */
+    mb b;
+    mb_init(&b, 13);
+    mb_scalar(&b, "one", 1, 1.0);
+    mb_node(&b, "Add", "addidx", MB_L("ids", "one"), MB_L("y"));
+    mb_input(&b, "ids", 7, 1, (int64_t[]){2});
+    mb_output(&b, "y", 1, 0, NULL);
+    size_t len;
+    uint8_t *m = mb_pack(&b, &len);
+    mb_free(&b);
+    expect_load_error(m, len, "addidx", "Cast", "Add on int64");
+    free(m);
+    /* unsupported reduce over an int8 tensor, Cast to int8 */
+    mb_init(&b, 13);
+    Onnx__NodeProto *n = mb_node(&b, "Cast", "cast8", MB_L("x"), MB_L("y"));
+    mb_attr_i(&b, n, "to", 3);
+    mb_input(&b, "x", 1, 1, (int64_t[]){2});
+    mb_output(&b, "y", 3, 0, NULL);
+    m = mb_pack(&b, &len);
+    mb_free(&b);
+    expect_load_error(m, len, "cast8", "only float", "Cast to int8");
+    free(m);
+}
+
 static void test_unsupported(void)
 {
     /* unknown op */
@@ -697,6 +947,10 @@ int main(void)
     test_gelu();
     test_layernorm();
     test_unsupported();
+    test_embed_ops(7);
+    test_embed_ops(6);
+    test_gather_int8();
+    test_gather_errors();
     test_malformed();
     test_npy();
     test_bench();

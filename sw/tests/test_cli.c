@@ -96,6 +96,27 @@ static uint8_t *model_matmul(size_t *len)
     return p;
 }
 
+/* ids int64 [1,3] -> Gather(E [4,2]) -> ReduceMean over the tokens -> y float [1,2], and the
+ * ids reshaped (int64 output) */
+static uint8_t *model_embed(size_t *len)
+{
+    mb b;
+    mb_init(&b, 13);
+    mb_init_t(&b, "E", 1, 2, (int64_t[]){4, 2}, (double[]){0, 1, 2, 3, 4, 5, 6, 7});
+    mb_init_t(&b, "shp", 7, 1, (int64_t[]){1}, (double[]){3});
+    mb_node(&b, "Gather", "lookup", MB_L("E", "ids"), MB_L("g"));
+    Onnx__NodeProto *n = mb_node(&b, "ReduceMean", "pool", MB_L("g"), MB_L("y"));
+    mb_attr_ints(&b, n, "axes", 1, (int64_t[]){1});
+    mb_attr_i(&b, n, "keepdims", 0);
+    mb_node(&b, "Reshape", "flat", MB_L("ids", "shp"), MB_L("ids_out"));
+    mb_input(&b, "ids", 7, 2, (int64_t[]){1, 3});
+    mb_output(&b, "y", 1, 2, (int64_t[]){1, 2});
+    mb_output(&b, "ids_out", 7, 1, (int64_t[]){3});
+    uint8_t *p = mb_pack(&b, len);
+    mb_free(&b);
+    return p;
+}
+
 int main(void)
 {
     snprintf(dir, sizeof dir, "/tmp/dlp_cli_test_%d", (int)getpid());
@@ -207,6 +228,44 @@ int main(void)
     snprintf(args, sizeof args, "run %s/sig.onnx --input x=%s/x.npy --output-dir /proc/nope", dir,
              dir);
     CHECK(dlp(args) == 1 && strstr(out, "output directory"), "bad outdir: %s", out);
+    /* int64 token ids, Gather and a reduction on the CPU */
+    m = model_embed(&len);
+    write_file("embed.onnx", m, len);
+    free(m);
+    int64_t idv[3] = {3, 0, 2};
+    dlp_npy ids = {.dtype = DLP_NPY_I64, .rank = 2, .dims = {1, 3}, .count = 3, .data = idv};
+    snprintf(p, sizeof p, "%s/ids.npy", dir);
+    CHECK(dlp_npy_write(p, &ids, err, sizeof err) == 0, "write ids: %s", err);
+    snprintf(args, sizeof args, "run %s/embed.onnx --input ids=%s/ids.npy --output-dir %s/e", dir,
+             dir, dir);
+    CHECK(dlp(args) == 0 && strstr(out, "gather"), "embedding model: %s", out);
+    dlp_npy e;
+    snprintf(p, sizeof p, "%s/e/y.npy", dir);
+    if (dlp_npy_read(p, &e, err, sizeof err) == 0) {
+        const float *ev = e.data;
+        CHECK(e.dtype == DLP_NPY_F32 && e.count == 2 && ev[0] == 10.0f / 3 && ev[1] == 13.0f / 3,
+              "embedding mean %g %g", ev[0], ev[1]);
+        dlp_npy_free(&e);
+    } else {
+        CHECK(0, "embedding output: %s", err);
+    }
+    snprintf(p, sizeof p, "%s/e/ids_out.npy", dir);
+    if (dlp_npy_read(p, &e, err, sizeof err) == 0) {
+        CHECK(e.dtype == DLP_NPY_I64 && e.rank == 1 && e.count == 3 &&
+                  ((int64_t *)e.data)[0] == 3 && ((int64_t *)e.data)[2] == 2,
+              "int64 output");
+        dlp_npy_free(&e);
+    } else {
+        CHECK(0, "int64 output: %s", err);
+    }
+    idv[1] = 4;
+    snprintf(p, sizeof p, "%s/ids.npy", dir);
+    dlp_npy_write(p, &ids, err, sizeof err);
+    CHECK(dlp(args) == 1 && strstr(out, "lookup") && strstr(out, "out of range"),
+          "token id out of range: %s", out);
+    snprintf(args, sizeof args, "run %s/embed.onnx --input ids=%s/x.npy --output-dir %s/e", dir,
+             dir, dir);
+    CHECK(dlp(args) == 1 && strstr(out, "int64"), "int8 file for int64 ids: %s", out);
     /* bench */
     CHECK(dlp("bench --quick") == 0 && strstr(out, "resnet conv 14x14 64->64") &&
               strstr(out, "minilm matmul 32x384x1536"),

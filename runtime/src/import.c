@@ -1644,6 +1644,21 @@ static int to_float_v(imp *I, const val *v, int *q)
     }
     default: NFAIL(I, "%s on float (unquantized) operands is not supported", p.node->op_type);
     }
+    if (rc == 0 && (isfinite(p.lo) || isfinite(p.hi))) { /* a fused Relu / Clip */
+        rt_qt *t = QT(I, *q);
+        int64_t d[RT_MAX_RANK];
+        memcpy(d, t->dims, sizeof d);
+        int in = *q, f = float_qt(I, p.name, t->rank, d);
+        int e0 = new_expr(I->rt, E_X, -1, -1, 0, 0);
+        int e = new_expr(I->rt, E_CLIP, e0, -1, (float)p.lo, (float)p.hi);
+        rt_op *o = f < 0 || e0 < 0 || e < 0 ? NULL : float_op(I, O_FUNARY, "fclip", f);
+        if (!o) {
+            rc = NFAIL(I, "out of memory");
+        } else {
+            o->in[0] = in, o->nin = 1, o->expr = e;
+            *q = f;
+        }
+    }
 out:
     I->nname = keep, I->anode = ka;
     return rc;

@@ -731,6 +731,37 @@ static void test_gather_int8(void)
         dlp_dev_close(d);
 }
 
+/* float MatMul -> Relu (fused clamp of the pending op) -> Reshape on the CPU */
+static void test_float_relu(void)
+{
+    mb b;
+    mb_init(&b, 13);
+    mb_init_t(&b, "W", 1, 2, (int64_t[]){3, 2}, (double[]){1, 0, 0, 1, 1, -1});
+    mb_init_t(&b, "shp", 7, 1, (int64_t[]){1}, (double[]){4});
+    mb_node(&b, "MatMul", "fmm", MB_L("x", "W"), MB_L("m"));
+    mb_node(&b, "Relu", "relu", MB_L("m"), MB_L("r"));
+    mb_node(&b, "Reshape", "flat", MB_L("r", "shp"), MB_L("y"));
+    mb_input(&b, "x", 1, 2, (int64_t[]){2, 3});
+    mb_output(&b, "y", 1, 1, (int64_t[]){4});
+    size_t len;
+    uint8_t *m = mb_pack(&b, &len);
+    mb_free(&b);
+    dlp_dev *d = open_iss(16);
+    dlp_npy x = mk_npy(DLP_NPY_F32, 2, (int64_t[]){2, 3}), y;
+    const float xv[6] = {1, 2, 3, -1, -2, -3};
+    memcpy(x.data, xv, sizeof xv);
+    char err[512];
+    int rc = d ? run_model(d, m, len, &x, 1, &y, err, sizeof err) : -1;
+    CHECK(rc == 0 && near(&y, (double[]){4, 0, 0, 1}, 4, 0) && y.rank == 1,
+          "float MatMul + Relu + Reshape: %s", err);
+    if (rc == 0)
+        dlp_npy_free(&y);
+    dlp_npy_free(&x);
+    free(m);
+    if (d)
+        dlp_dev_close(d);
+}
+
 static void test_gather_errors(void)
 {
     struct {
@@ -951,6 +982,7 @@ int main(void)
     test_embed_ops(6);
     test_gather_int8();
     test_gather_errors();
+    test_float_relu();
     test_malformed();
     test_npy();
     test_bench();

@@ -36,7 +36,8 @@ static const char *usage_run =
     "usage: dlp run MODEL.onnx [--backend iss|sim|uio:NAME] --input NAME=FILE.npy ...\n"
     "               --output-dir DIR [--json] [--quiet]\n"
     "Run a quantized ONNX model (QDQ or QLinear form) on the DLP. Every graph input needs\n"
-    "one --input (float32, int8 or uint8 .npy, the model's shape); every graph output is\n"
+    "one --input (.npy of the model's dtype and shape: float32, int8, uint8, or int32 /\n"
+    "int64 for index inputs such as token ids); every graph output is\n"
     "written to DIR/NAME.npy. Prints per-layer cycles, MACs, utilization and DMA bytes and\n"
     "the totals; --json prints the same figures as JSON on stdout instead of the table.\n"
     "Progress lines go to stderr (--quiet: none).\n";

@@ -913,7 +913,7 @@ static int float_op2(dlp_rt *rt, rt_op *o)
             size_t oi = 0;
             for (int d = 0; d < x->rank; d++)
                 oi += idx[d] * ostr[d];
-            acc[oi] += x->fhost[i];
+            acc[oi] += o->axis >= 2 ? (double)x->fhost[i] * x->fhost[i] : x->fhost[i];
             for (int d = x->rank - 1; d >= 0; d--) {
                 if (++idx[d] < (size_t)x->dims[d])
                     break;
@@ -921,7 +921,9 @@ static int float_op2(dlp_rt *rt, rt_op *o)
             }
         }
         for (size_t i = 0; i < y->count; i++)
-            y->fhost[i] = (float)(o->axis ? (per ? acc[i] / (double)per : NAN) : acc[i]);
+            y->fhost[i] = (float)(o->axis == 1   ? (per ? acc[i] / (double)per : NAN)
+                                  : o->axis == 2 ? sqrt(acc[i])
+                                                 : acc[i]);
         free(acc);
         return 0;
     }

@@ -2604,7 +2604,8 @@ static int node_gather(imp *I)
     return 0;
 }
 
-/* ReduceSum / ReduceMean over constant axes (attribute or input), keepdims. */
+/* ReduceSum / ReduceMean / ReduceL2 / ReduceSumSquare (mode 0..3) over constant axes
+ * (attribute or input), keepdims. */
 static int node_reduce(imp *I, int mean)
 {
     const Onnx__NodeProto *n = I->node;
@@ -2640,7 +2641,8 @@ static int node_reduce(imp *I, int mean)
             od[r++] = mark[i] ? 1 : x->dims[i];
     if (typed_out(I, 0, 0, DLP_NPY_F32, r, od, &f))
         return -1;
-    rt_op *o = float_op(I, O_FREDUCE, mean ? "freducemean" : "freducesum", f);
+    static const char *nm[] = {"freducesum", "freducemean", "freducel2", "freducesumsq"};
+    rt_op *o = float_op(I, O_FREDUCE, nm[mean], f);
     if (!o)
         return NFAIL(I, "out of memory");
     o->in[0] = a, o->nin = 1, o->axis = mean;
@@ -2820,8 +2822,11 @@ static int node(imp *I)
         return node_move(I);
     if (is(n, "Gather"))
         return node_gather(I);
-    if (is(n, "ReduceSum") || is(n, "ReduceMean"))
-        return node_reduce(I, is(n, "ReduceMean"));
+    if (is(n, "ReduceSum") || is(n, "ReduceMean") || is(n, "ReduceL2") || is(n, "ReduceSumSquare"))
+        return node_reduce(I, is(n, "ReduceMean")        ? 1
+                              : is(n, "ReduceL2")        ? 2
+                              : is(n, "ReduceSumSquare") ? 3
+                                                         : 0);
     if (is(n, "LpNormalization"))
         return node_lpnorm(I);
     if (is(n, "Cast"))

@@ -90,7 +90,7 @@ enum {
     O_FSOFTMAX,
     O_GATHER,  /* rows of a constant table (fw float or w int8, m rows of n) by index */
     O_FUNARY,  /* y = expr(x) elementwise (float) */
-    O_FREDUCE, /* ReduceSum / ReduceMean (axis: 0 sum, 1 mean) over the dims in perm[] */
+    O_FREDUCE, /* ReduceSum/Mean/L2/SumSquare (axis: 0..3) over the dims marked in perm[] */
     O_FMATMUL, /* float activation x activation, batched */
     O_FLPNORM, /* LpNormalization over the last axis, p in k */
     O_CAST,    /* float <-> index tensors */

@@ -580,9 +580,14 @@ static uint8_t *model_embed(size_t *len, int idt)
     mb_node(&b, "Max", "max", MB_L("mask", "half"), MB_L("mx"));
     mb_node(&b, "Add", "add1", MB_L("mask", "one"), MB_L("m1"));
     mb_node(&b, "Pow", "pow", MB_L("m1", "two"), MB_L("pw"));
+    n = mb_node(&b, "ReduceL2", "rl2", MB_L("avg"), MB_L("l2"));
+    mb_attr_ints(&b, n, "axes", 1, (int64_t[]){-1});
+    n = mb_node(&b, "ReduceSumSquare", "rss", MB_L("g"), MB_L("ss"));
+    mb_attr_i(&b, n, "keepdims", 0);
     mb_input(&b, "ids", idt, 2, (int64_t[]){2, 3});
     mb_input(&b, "mask", 1, 2, (int64_t[]){2, 3});
-    const char *outs[] = {"emb", "mean", "sq", "cntx", "om", "idsf", "idsr", "mm", "g", "mx", "pw"};
+    const char *outs[] = {"emb", "mean", "sq", "cntx", "om", "idsf", "idsr",
+                          "mm",  "g",    "mx", "pw",   "l2", "ss"};
     for (size_t i = 0; i < sizeof outs / sizeof outs[0]; i++)
         mb_output(&b, outs[i], i == 6 ? idt : 1, 0, NULL);
     uint8_t *p = mb_pack(&b, len);
@@ -620,7 +625,7 @@ static void test_embed_ops(int idt)
     }
     memcpy(in[1].data, mask, sizeof mask);
     dlp_rt *rt = dlp_rt_new();
-    dlp_npy out[11];
+    dlp_npy out[13];
     memset(out, 0, sizeof out);
     int rc = dlp_rt_load_mem(rt, m, len);
     if (rc == 0)
@@ -650,11 +655,16 @@ static void test_embed_ops(int idt)
               "Gather float table");
         CHECK(near(&out[9], (double[]){1, 1, 0.5, 1, 1, 1}, 6, 0), "Max with a scalar");
         CHECK(near(&out[10], (double[]){4, 4, 1, 4, 4, 4}, 6, 0), "Pow");
+        CHECK(near(&out[11], (double[]){n0, n1}, 2, 1e-6) && out[11].rank == 2 &&
+                  out[11].dims[1] == 1,
+              "ReduceL2 (keepdims)");
+        CHECK(near(&out[12], (double[]){15 + 33}, 1, 0) && out[12].rank == 0,
+              "ReduceSumSquare over all axes");
         int cpu = 0;
         for (int i = 0; i < dlp_rt_num_layers(rt); i++)
             cpu += !strcmp(dlp_rt_layer_get(rt, i)->where, "cpu");
         CHECK(cpu >= 10, "CPU ops listed in the statistics: %d", cpu);
-        for (int i = 0; i < 11; i++)
+        for (int i = 0; i < 13; i++)
             dlp_npy_free(&out[i]);
         /* negative index: counts from the end (row 4) */
         if (idt == 7)
@@ -664,7 +674,7 @@ static void test_embed_ops(int idt)
         rc = dlp_rt_run(rt, d, in, 2, out, NULL, NULL);
         CHECK(rc == 0 && near(&out[8], (double[]){-1, 4, 3, -1, 0, 0, -1, 4, 2, 2, 2, 2}, 12, 0),
               "Gather index -1: %s", dlp_rt_error(rt));
-        for (int i = 0; i < 11 && rc == 0; i++)
+        for (int i = 0; i < 13 && rc == 0; i++)
             dlp_npy_free(&out[i]);
         /* out of range: an error naming the node, no output */
         if (idt == 7)

@@ -50,7 +50,8 @@ def main():
         n, axiw, lutmul, mhz, tag = int(m.group(1)), m.group(2), m.group(3), m.group(4), m.group(5)
         c = stat_cells(os.path.join(root, d, "stat.txt"))
         if not c:
-            rows.append((d, "synthesis not finished"))
+            if os.listdir(os.path.join(root, d)):
+                rows.append((d, "synthesis not finished"))
             continue
         lut = c.get("LUT4", 0) + 2 * c.get("CCU2C", 0) + 4 * c.get("TRELLIS_DPR16X4", 0)
         ff = c.get("TRELLIS_FF", 0)
@@ -71,10 +72,10 @@ def main():
                 gops = f"{2 * n * n * f / 1000:.2f}"
             where = "placed"
         fit = all(v <= DEVICE[k] for k, v in (("LUT4", lut), ("FF", ff), ("EBR", ebr), ("DSP", dsp)))
-        rows.append((d, f"| {n} | {axiw} | {lutmul} | {lut:,} ({100 * lut / DEVICE['LUT4']:.0f} %) "
+        rows.append((d, f"| {d} | {n} | {axiw} | {lutmul} | {lut:,} ({100 * lut / DEVICE['LUT4']:.0f} %) "
                         f"| {ff:,} | {ebr} | {dsp} | {fmax} | {gops} | {where}{'' if fit else ', DOES NOT FIT'} |"))
-    print("| N | AXI | LutMulRows | LUT4 | FF | EBR | DSP (MULT18) | Fmax MHz | peak GOPS | figures |")
-    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    print("| run | N | AXI | LutMulRows | LUT4 | FF | EBR | DSP (MULT18) | Fmax MHz | peak GOPS | figures |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     for d, r in rows:
         print(r if r.startswith("|") else f"| {d}: {r} |")
 

@@ -1,6 +1,6 @@
 # DLP - top-level build. The same commands run locally and in CI (.ci/run).
 #   make test          all tests (golden model; RTL, driver and runtime as they land)
-#   make demo          the main job (today: a quantized CNN layer stack on the golden ISS)
+#   make demo          the main job: trained CNN and MiniLM, int8, on the Verilator DLP
 #   make lint          C warnings as errors + cppcheck; verilator -Wall + iverilog per RTL block
 #   make format-check  clang-format, no changes
 #   make bench         benchmark figures: golden ISS speed, RTL cycles and MAC utilization

@@ -1137,6 +1137,28 @@ static int do_lut(imp *I, int xq, int expr, double ys, int32_t yzp, int u8, size
     return 0;
 }
 
+/* AveragePool / GlobalAveragePool of aq into a new output quantized (s, zp), clamped to
+ * the real range [lo, hi] (+-INFINITY: the int8 range). */
+static int do_avgpool(imp *I, int aq, int global, double s, int32_t zp, int u8, double lo,
+                      double hi)
+{
+    dlp_pool_shape ps;
+    if (pool_shape(I, QT(I, aq), &ps, global))
+        return -1;
+    int oh, ow;
+    dlp_pool_out_hw(&ps, &oh, &ow);
+    int64_t od[4] = {ps.n, ps.c, oh, ow};
+    int q = out_qt(I, 0, 4, od, s, zp, u8, 1);
+    if (q < 0)
+        return -1;
+    rt_op *o = new_op(I, O_AVGPOOL, "avgpool");
+    if (!o)
+        return NFAIL(I, "out of memory");
+    o->in[0] = aq, o->nin = 1, o->out = q, o->ps = ps;
+    clamp_bounds(lo, hi, s, zp, &o->lo, &o->hi);
+    return 0;
+}
+
 static int do_softmax(imp *I, int xq, int axis, double ys, int32_t yzp, int u8, size_t oi)
 {
     rt_qt *x = QT(I, xq);
@@ -1818,21 +1840,7 @@ static int materialize(imp *I, const val *p, double s, int32_t zp, int u8)
     case P_GAP: {
         if (pend_act(I, p->pa, &aq))
             return -1;
-        dlp_pool_shape ps;
-        if (pool_shape(I, QT(I, aq), &ps, p->pk == P_GAP))
-            return -1;
-        int oh, ow;
-        dlp_pool_out_hw(&ps, &oh, &ow);
-        int64_t od[4] = {ps.n, ps.c, oh, ow};
-        int q = out_qt(I, 0, 4, od, s, zp, u8, 1);
-        if (q < 0)
-            return -1;
-        rt_op *o = new_op(I, O_AVGPOOL, "avgpool");
-        if (!o)
-            return NFAIL(I, "out of memory");
-        o->in[0] = aq, o->nin = 1, o->out = q, o->ps = ps;
-        clamp_bounds(p->lo, p->hi, s, zp, &o->lo, &o->hi);
-        return 0;
+        return do_avgpool(I, aq, p->pk == P_GAP, s, zp, u8, p->lo, p->hi);
     }
     case P_SOFTMAX: {
         if (pend_act(I, p->pa, &aq))
@@ -2405,21 +2413,8 @@ static int node_qlinear(imp *I)
     if (is(n, "QLinearGlobalAveragePool") || is(n, "QLinearAveragePool")) {
         if (attr_i(n, "channels_last", 0))
             return NFAIL(I, "channels_last = 1 is not supported");
-        int global = is(n, "QLinearGlobalAveragePool");
-        dlp_pool_shape ps;
-        if (pool_shape(I, QT(I, xq), &ps, global))
-            return -1;
-        int oh, ow;
-        dlp_pool_out_hw(&ps, &oh, &ow);
-        int64_t od[4] = {ps.n, ps.c, oh, ow};
-        int q = out_qt(I, 0, 4, od, ys, yzp, u8, 1);
-        if (q < 0)
-            return -1;
-        rt_op *o = new_op(I, O_AVGPOOL, "avgpool");
-        if (!o)
-            return NFAIL(I, "out of memory");
-        o->in[0] = xq, o->nin = 1, o->out = q, o->ps = ps, o->lo = -128, o->hi = 127;
-        return 0;
+        return do_avgpool(I, xq, is(n, "QLinearGlobalAveragePool"), ys, yzp, u8, -INFINITY,
+                          INFINITY);
     }
     if (is(n, "QLinearSoftmax"))
         return do_softmax(I, xq, (int)attr_i(n, "axis", -1), ys, yzp, u8, 0);

@@ -311,5 +311,5 @@ int main(void)
     test_alloc();
     test_jobs();
     test_errors();
-    return report("driver_iss");
+    return check_done("driver_iss" TSUFFIX);
 }

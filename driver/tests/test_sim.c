@@ -251,5 +251,5 @@ int main(void)
     dlp_dev_close(sim);
     dlp_dev_close(iss);
     test_options();
-    return report("driver_sim");
+    return check_done("driver_sim" TSUFFIX);
 }

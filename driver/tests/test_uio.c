@@ -439,7 +439,7 @@ int main(void)
     int irq_fd = -1;
     if (emu_start(&e, &irq_fd)) {
         CHECK(0, "emulator setup: %s", strerror(errno));
-        return report("driver_uio");
+        return check_done("driver_uio" TSUFFIX);
     }
     test_open_errors(irq_fd);
     dlp_dev_opts o;
@@ -464,5 +464,5 @@ int main(void)
     }
     emu_stop(&e, irq_fd);
     remove_tree();
-    return report("driver_uio");
+    return check_done("driver_uio" TSUFFIX);
 }

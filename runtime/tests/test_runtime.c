@@ -9,23 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check.h"
 #include "dlp/ops.h"
 #include "dlp/quant.h"
 #include "dlp/rt.h"
 #include "onnx_build.h"
-
-static int passed, failed;
-#define CHECK(c, ...)                                                                              \
-    do {                                                                                           \
-        if (c) {                                                                                   \
-            passed++;                                                                              \
-        } else {                                                                                   \
-            failed++;                                                                              \
-            printf("FAIL %s:%d: ", __FILE__, __LINE__);                                            \
-            printf(__VA_ARGS__);                                                                   \
-            printf("\n");                                                                          \
-        }                                                                                          \
-    } while (0)
 
 static uint32_t rs = 1;
 static int rnd(int lo, int hi)
@@ -996,6 +984,5 @@ int main(void)
     test_malformed();
     test_npy();
     test_bench();
-    printf("runtime_tests: %d passed, %d failed\n", passed, failed);
-    return failed != 0;
+    return check_done("runtime_tests");
 }

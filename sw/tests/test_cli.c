@@ -11,24 +11,12 @@
 #include <unistd.h>
 
 #include "../../runtime/tests/onnx_build.h"
+#include "check.h"
 #include "dlp/npy.h"
 
 #ifndef DLP_BIN
 #define DLP_BIN "build/sw/dlp"
 #endif
-
-static int passed, failed;
-#define CHECK(c, ...)                                                                              \
-    do {                                                                                           \
-        if (c) {                                                                                   \
-            passed++;                                                                              \
-        } else {                                                                                   \
-            failed++;                                                                              \
-            printf("FAIL %s:%d: ", __FILE__, __LINE__);                                            \
-            printf(__VA_ARGS__);                                                                   \
-            printf("\n");                                                                          \
-        }                                                                                          \
-    } while (0)
 
 static char out[65536];
 static char dir[256];
@@ -274,6 +262,5 @@ int main(void)
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     if (system(cmd) != 0)
         printf("note: could not remove %s\n", dir);
-    printf("sw_cli: %d passed, %d failed\n", passed, failed);
-    return failed != 0;
+    return check_done("sw_cli");
 }

@@ -5,7 +5,9 @@ One row per configuration directory n<N>_b<AXIW>_l<LUTMUL>_f<MHZ>: synthesis cel
 stat.txt (Yosys), placed figures and Fmax from report.json (nextpnr --report) when place
 and route finished. LUT4 counts every LUT4 of the design: plain LUT4 cells + 2 per CCU2C
 carry cell + 4 per TRELLIS_DPR16X4 LUT-RAM (nextpnr's TRELLIS_COMB figure, when present,
-is the placed count). Peak GOPS = 2 * N * N * Fmax (one MAC = 2 operations).
+is the placed count). Fmax is nextpnr's routed figure (report.json); "est." is
+depth.py's logic-depth estimate of the synthesized netlist (depth.txt), for runs not yet
+placed and routed. Peak GOPS = 2 * N * N * Fmax (one MAC = 2 operations).
 Device: LFE5U-85F: 83,640 LUT4, 83,640 FF, 208 DP16KD (EBR), 156 MULT18X18D.
 """
 import json
@@ -40,6 +42,13 @@ def pnr_report(path):
     return util, fmax
 
 
+def depth_estimate(path):
+    if not os.path.exists(path):
+        return None
+    m = re.search(r"worst path ([0-9.]+) ns", open(path).read())
+    return 1000 / float(m.group(1)) if m else None
+
+
 def main():
     root = sys.argv[1] if len(sys.argv) > 1 else "build/fpga/ecp5"
     rows = []
@@ -61,6 +70,9 @@ def main():
         fmax = "-"
         gops = "-"
         where = "synth"
+        est = depth_estimate(os.path.join(root, d, "depth.txt"))
+        if est:
+            fmax = f"est. {est:.0f}"
         if pr:
             util, f = pr
             lut = util.get("TRELLIS_COMB", lut)
@@ -70,7 +82,7 @@ def main():
             if f:
                 fmax = f"{f:.1f}"
                 gops = f"{2 * n * n * f / 1000:.2f}"
-            where = "placed"
+            where = "routed"
         fit = all(v <= DEVICE[k] for k, v in (("LUT4", lut), ("FF", ff), ("EBR", ebr), ("DSP", dsp)))
         rows.append((d, f"| {d} | {n} | {axiw} | {lutmul} | {lut:,} ({100 * lut / DEVICE['LUT4']:.0f} %) "
                         f"| {ff:,} | {ebr} | {dsp} | {fmax} | {gops} | {where}{'' if fit else ', DOES NOT FIT'} |"))

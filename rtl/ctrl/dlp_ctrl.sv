@@ -28,7 +28,8 @@
 //
 // Timing: one instruction dispatched per cycle; a unit gets its next repetition the cycle
 // after its done_i; an instruction starts the cycle after it reaches its queue head.
-// FetchDepth instructions are buffered or in flight (AXI latency hiding).
+// FetchDepth instructions are buffered or in flight (AXI latency hiding). A deadlock is
+// reported DlCands (6) cycles after it arises (the blocked index is scanned, see below).
 `default_nettype none
 
 module dlp_ctrl #(
@@ -439,8 +440,7 @@ module dlp_ctrl #(
   logic        running, err_pend_q, err_pend_d;
   logic [40:0] prog_end;
   logic        win_ok;
-  logic        fetch_stopped, all_idle, none_move, deadlock, prog_done;
-  logic [31:0] blk_idx;
+  logic        fetch_stopped, all_idle, none_move, dl_cond, deadlock, prog_done;
   logic [2:0]  dispatch_insns;
 
   assign running  = (state_q == SRun) && !err_pend_q;
@@ -450,12 +450,43 @@ module dlp_ctrl #(
   assign win_ok   = (insn_base_i >= win_base_i) && (prog_end > {9'd0, insn_base_i}) &&
                     (prog_end - 41'd1 <= {9'd0, win_limit_i});
 
+  // Deadlock index: the smallest index among the blocked instructions, i.e. the queue
+  // heads and the stages that completed and wait to push ('1 if none). Six 32-bit compare-and-selects in one cycle were the longest path of the
+  // block, so the candidates are scanned one per cycle into dl_min_q while the deadlock
+  // condition (dl_cond) holds; ErrDeadlock is raised, with dl_min_q, once the condition
+  // has held for the whole scan (DlCands cycles; it restarts if the condition breaks).
+  // While dl_cond holds nothing moves (no dispatch, no start, no push, no unit busy), so
+  // the candidates are constant over the scan and the minimum equals the one-cycle
+  // minimum; deadlock is terminal, the error just comes DlCands cycles later.
+  localparam int DlCands = 6;
+  logic [2:0]  dl_cnt_q, dl_cnt_d;
+  logic [31:0] dl_min_q, dl_min_d;
+  logic        dl_scanned, dl_cand_v;
+  logic [31:0] dl_cand;
+
+  assign dl_scanned = (dl_cnt_q == 3'(DlCands));
+
   always_comb begin
-    blk_idx = '1;
-    for (int q = 0; q < 3; q++) begin
-      if (!q_empty[q] && q_head[q*EntryW + 480 +: 32] < blk_idx)
-        blk_idx = q_head[q*EntryW + 480 +: 32];
-      if (s_pushw[q] && s_index[q*32 +: 32] < blk_idx) blk_idx = s_index[q*32 +: 32];
+    // candidate 2q: queue q's head; 2q+1: stage q's held instruction if it waits to push
+    unique case (dl_cnt_q)
+      3'd0:    begin dl_cand_v = !q_empty[0]; dl_cand = q_head[0*EntryW + 480 +: 32]; end
+      3'd1:    begin dl_cand_v = s_pushw[0];  dl_cand = s_index[0*32 +: 32];          end
+      3'd2:    begin dl_cand_v = !q_empty[1]; dl_cand = q_head[1*EntryW + 480 +: 32]; end
+      3'd3:    begin dl_cand_v = s_pushw[1];  dl_cand = s_index[1*32 +: 32];          end
+      3'd4:    begin dl_cand_v = !q_empty[2]; dl_cand = q_head[2*EntryW + 480 +: 32]; end
+      3'd5:    begin dl_cand_v = s_pushw[2];  dl_cand = s_index[2*32 +: 32];          end
+      default: begin dl_cand_v = 1'b0;        dl_cand = '1;                           end
+    endcase
+  end
+
+  // always @*, not always_comb: reads dl_cond of the control block below (Icarus 11.0
+  // always_comb bug, see the tok_dec block).
+  always @* begin
+    dl_cnt_d = '0;
+    dl_min_d = '1;
+    if (dl_cond) begin
+      dl_cnt_d = dl_scanned ? dl_cnt_q : dl_cnt_q + 1'b1;
+      dl_min_d = (dl_cand_v && dl_cand < dl_min_q) ? dl_cand : dl_min_q;
     end
   end
 
@@ -487,6 +518,7 @@ module dlp_ctrl #(
     err_evt_o  = 1'b0;
     dispatch_insns = '0;
     fetch_stopped = 1'b0;
+    dl_cond   = 1'b0;
     deadlock  = 1'b0;
     prog_done = 1'b0;
     for (t = 0; t < 4; t++)
@@ -568,11 +600,14 @@ module dlp_ctrl #(
             end
           end
         end else if (fetch_stopped && none_move) begin
-          deadlock   = 1'b1;
-          err_pend_d = 1'b1;
-          ecode_d    = dlp_pkg::ErrDeadlock;
-          eindex_d   = blk_idx;
-          eaddr_d    = '0;
+          dl_cond = 1'b1;
+          if (dl_scanned) begin     // the condition held for the whole scan (above)
+            deadlock   = 1'b1;
+            err_pend_d = 1'b1;
+            ecode_d    = dlp_pkg::ErrDeadlock;
+            eindex_d   = dl_min_q;
+            eaddr_d    = '0;
+          end
         end
       end
     end
@@ -690,6 +725,8 @@ module dlp_ctrl #(
       linc_q     <= '0;
       tok_q      <= '0;
       err_pend_q <= 1'b0;
+      dl_cnt_q   <= '0;
+      dl_min_q   <= '1;
       perf_q     <= '0;
     end else begin
       state_q    <= state_d;
@@ -706,6 +743,8 @@ module dlp_ctrl #(
       linc_q     <= linc_d;
       tok_q      <= tok_d;
       err_pend_q <= err_pend_d;
+      dl_cnt_q   <= dl_cnt_d;
+      dl_min_q   <= dl_min_d;
       perf_q     <= perf_d;
     end
   end

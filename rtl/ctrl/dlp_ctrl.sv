@@ -148,8 +148,9 @@ module dlp_ctrl #(
   localparam int TokLC = 0, TokCL = 1, TokCS = 2, TokSC = 3;
 
   // ------------------------------------------------------------------ fetch
-  logic         f_start, f_stop, f_head_valid, f_head_err, f_pop, f_idle, f_waiting;
-  logic [255:0] f_insn;
+  logic         f_start, f_stop, f_idle, f_waiting;
+  logic         fb_valid, fb_err, fb_pop;   // the prefetch buffer's head
+  logic [255:0] fb_insn;
 
   dlp_ctrl_fetch #(.AxiDataW(AxiDataW), .BufInsns(FetchDepth)) u_fetch (
     .clk_i           (clk_i),
@@ -158,10 +159,10 @@ module dlp_ctrl #(
     .stop_i          (f_stop),
     .base_i          (insn_base_i),
     .count_i         (insn_count_i),
-    .head_valid_o    (f_head_valid),
-    .head_insn_o     (f_insn),
-    .head_err_o      (f_head_err),
-    .pop_i           (f_pop),
+    .head_valid_o    (fb_valid),
+    .head_insn_o     (fb_insn),
+    .head_err_o      (fb_err),
+    .pop_i           (fb_pop),
     .idle_o          (f_idle),
     .waiting_o       (f_waiting),
     .m_axi_arvalid_o (m_axi_arvalid_o),
@@ -177,14 +178,53 @@ module dlp_ctrl #(
     .m_axi_rlast_i   (m_axi_rlast_i)
   );
 
-  // ------------------------------------------------------------------ dispatch checks
-  logic [7:0]  d_op;
-  logic [3:0]  d_flags;
-  logic [1:0]  d_queue;
-  logic        d_is_q_insn;    // SYNC/LOAD/STORE/GEMM/VEC
-  logic        d_err;
-  logic [3:0]  d_code;
-  logic        vec_fields_ok, dma_fields_ok, gemm_fields_ok, fields_ok, flags_ok;
+  // ------------------------------------------------------------------ dispatch register
+  // The prefetch buffer's head moves into a register (f_head_valid / f_insn / f_head_err)
+  // together with its field checks (f_fok, see below), and dispatch works on that register:
+  // the buffer's LUT-RAM read and the field compares are then off the dispatch decision
+  // (and so off the queue write, the fetch pop and the counters). The register is
+  // refilled in the cycle it is dispatched (f_pop), so dispatch keeps one instruction per
+  // cycle; an instruction reaches dispatch one cycle after it reaches the buffer head.
+  logic         f_head_valid, f_head_err, f_fok, f_pop;
+  logic         fhv_d, fhe_d, ffok_d;
+  logic [255:0] f_insn, fi_d;
+  logic         fb_fields_ok;
+
+  // always @*, not always_comb: reads f_pop of the control block (Icarus 11.0
+  // always_comb bug, see the tok_dec block).
+  always @* begin
+    fb_pop = fb_valid && (!f_head_valid || f_pop) && !f_stop;
+    fhv_d  = f_head_valid && !f_pop;
+    fi_d   = f_insn;
+    fhe_d  = f_head_err;
+    ffok_d = f_fok;
+    if (fb_pop) begin
+      fhv_d  = 1'b1;
+      fi_d   = fb_insn;
+      fhe_d  = fb_err;
+      ffok_d = fb_fields_ok;
+    end
+    if (f_start || f_stop) fhv_d = 1'b0;
+  end
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      f_head_valid <= 1'b0;
+      f_head_err   <= 1'b0;
+      f_fok        <= 1'b0;
+      f_insn       <= '0;
+    end else begin
+      f_head_valid <= fhv_d;
+      f_head_err   <= fhe_d;
+      f_fok        <= ffok_d;
+      f_insn       <= fi_d;
+    end
+  end
+
+  // ------------------------------------------------------------------ field checks
+  // On the prefetch buffer's head; the result is registered with it (f_fok).
+  logic [7:0]  b_op;
+  logic        vec_fields_ok, dma_fields_ok, gemm_fields_ok;
 
   logic [7:0]  v_func;
   logic [15:0] v_count, v_k0, v_k1;
@@ -192,14 +232,59 @@ module dlp_ctrl #(
   logic        v_clamp, v_vecop;
 
   // Instruction fields (continuous assigns, so the checks below read them as inputs).
-  assign d_op    = f_insn[dlp_pkg::FOpcode +: 8];
-  assign d_flags = f_insn[11:8];
-  assign v_func  = f_insn[dlp_pkg::FVecFunc +: 8];
-  assign v_count = f_insn[dlp_pkg::FVecCount +: 16];
-  assign v_k0    = f_insn[dlp_pkg::FVecK0 +: 16];
-  assign v_k1    = f_insn[dlp_pkg::FVecK1 +: 16];
-  assign v_lo    = f_insn[dlp_pkg::FVecLo +: 8];
-  assign v_hi    = f_insn[dlp_pkg::FVecHi +: 8];
+  assign b_op    = fb_insn[dlp_pkg::FOpcode +: 8];
+  assign v_func  = fb_insn[dlp_pkg::FVecFunc +: 8];
+  assign v_count = fb_insn[dlp_pkg::FVecCount +: 16];
+  assign v_k0    = fb_insn[dlp_pkg::FVecK0 +: 16];
+  assign v_k1    = fb_insn[dlp_pkg::FVecK1 +: 16];
+  assign v_lo    = fb_insn[dlp_pkg::FVecLo +: 8];
+  assign v_hi    = fb_insn[dlp_pkg::FVecHi +: 8];
+
+  always_comb begin
+    dma_fields_ok = (fb_insn[dlp_pkg::FDmaSp +: 2] != 2'd3) &&
+                    (fb_insn[dlp_pkg::FDmaXSize +: 16] != '0) &&
+                    (fb_insn[dlp_pkg::FDmaYSize +: 16] != '0) &&
+                    (fb_insn[dlp_pkg::FDmaZSize +: 16] != '0);
+    gemm_fields_ok = (fb_insn[dlp_pkg::FGemmNPix +: 16] != '0) &&
+                     (fb_insn[dlp_pkg::FGemmNR1 +: 16] != '0) &&
+                     (fb_insn[dlp_pkg::FGemmNR2 +: 16] != '0);
+
+    v_clamp = (v_func == dlp_pkg::VfReq) || (v_func == dlp_pkg::VfAdd) ||
+              (v_func == dlp_pkg::VfMul) || (v_func == dlp_pkg::VfSoftmax) ||
+              ((v_func == dlp_pkg::VfLut) && !fb_insn[dlp_pkg::FVecDstAcc]);
+    v_vecop = (v_func == dlp_pkg::VfSoftmax) || (v_func == dlp_pkg::VfLnorm) ||
+              (v_func == dlp_pkg::VfRmax) || (v_func == dlp_pkg::VfRsum);
+    vec_fields_ok = 1'b1;
+    if (v_func < dlp_pkg::VfReq || v_func > dlp_pkg::VfCopy) vec_fields_ok = 1'b0;
+    if (v_func != dlp_pkg::VfLutld && v_count == '0) vec_fields_ok = 1'b0;
+    if (v_clamp && (v_lo > v_hi)) vec_fields_ok = 1'b0;
+    if (v_func == dlp_pkg::VfAdd && v_k0 > 16'd31) vec_fields_ok = 1'b0;
+    if ((v_func == dlp_pkg::VfMaxpool || v_func == dlp_pkg::VfSumpool) &&
+        (v_k0 == '0 || v_k1 == '0))
+      vec_fields_ok = 1'b0;
+    if (v_vecop && (v_k0 == '0 || v_k1 == '0 || 32'(v_k1) > 32'(v_k0) * N))
+      vec_fields_ok = 1'b0;
+
+    unique case (b_op)
+      dlp_pkg::OpLoad, dlp_pkg::OpStore: fb_fields_ok = dma_fields_ok;
+      dlp_pkg::OpGemm:          fb_fields_ok = gemm_fields_ok;
+      dlp_pkg::OpVec:           fb_fields_ok = vec_fields_ok;
+      default:         fb_fields_ok = 1'b1;
+    endcase
+  end
+
+  // ------------------------------------------------------------------ dispatch checks
+  logic [7:0]  d_op;
+  logic [3:0]  d_flags;
+  logic [1:0]  d_queue;
+  logic        d_is_q_insn;    // SYNC/LOAD/STORE/GEMM/VEC
+  logic        d_err;
+  logic [3:0]  d_code;
+  logic        fields_ok, flags_ok;
+
+  assign d_op      = f_insn[dlp_pkg::FOpcode +: 8];
+  assign d_flags   = f_insn[11:8];
+  assign fields_ok = f_fok;
 
   always_comb begin
     unique case (d_op)
@@ -215,37 +300,6 @@ module dlp_ctrl #(
     // d_flags: [0] pop_prev [1] pop_next [2] push_prev [3] push_next
     flags_ok = !((d_queue == 2'd0) && (d_flags[0] || d_flags[2])) &&
                !((d_queue == 2'd2) && (d_flags[1] || d_flags[3]));
-
-    dma_fields_ok = (f_insn[dlp_pkg::FDmaSp +: 2] != 2'd3) &&
-                    (f_insn[dlp_pkg::FDmaXSize +: 16] != '0) &&
-                    (f_insn[dlp_pkg::FDmaYSize +: 16] != '0) &&
-                    (f_insn[dlp_pkg::FDmaZSize +: 16] != '0);
-    gemm_fields_ok = (f_insn[dlp_pkg::FGemmNPix +: 16] != '0) &&
-                     (f_insn[dlp_pkg::FGemmNR1 +: 16] != '0) &&
-                     (f_insn[dlp_pkg::FGemmNR2 +: 16] != '0);
-
-    v_clamp = (v_func == dlp_pkg::VfReq) || (v_func == dlp_pkg::VfAdd) ||
-              (v_func == dlp_pkg::VfMul) || (v_func == dlp_pkg::VfSoftmax) ||
-              ((v_func == dlp_pkg::VfLut) && !f_insn[dlp_pkg::FVecDstAcc]);
-    v_vecop = (v_func == dlp_pkg::VfSoftmax) || (v_func == dlp_pkg::VfLnorm) ||
-              (v_func == dlp_pkg::VfRmax) || (v_func == dlp_pkg::VfRsum);
-    vec_fields_ok = 1'b1;
-    if (v_func < dlp_pkg::VfReq || v_func > dlp_pkg::VfCopy) vec_fields_ok = 1'b0;
-    if (v_func != dlp_pkg::VfLutld && v_count == '0) vec_fields_ok = 1'b0;
-    if (v_clamp && (v_lo > v_hi)) vec_fields_ok = 1'b0;
-    if (v_func == dlp_pkg::VfAdd && v_k0 > 16'd31) vec_fields_ok = 1'b0;
-    if ((v_func == dlp_pkg::VfMaxpool || v_func == dlp_pkg::VfSumpool) &&
-        (v_k0 == '0 || v_k1 == '0))
-      vec_fields_ok = 1'b0;
-    if (v_vecop && (v_k0 == '0 || v_k1 == '0 || 32'(v_k1) > 32'(v_k0) * N))
-      vec_fields_ok = 1'b0;
-
-    unique case (d_op)
-      dlp_pkg::OpLoad, dlp_pkg::OpStore: fields_ok = dma_fields_ok;
-      dlp_pkg::OpGemm:          fields_ok = gemm_fields_ok;
-      dlp_pkg::OpVec:           fields_ok = vec_fields_ok;
-      default:         fields_ok = 1'b1;
-    endcase
 
     // The first failing check, in the spec's order.
     d_err  = 1'b1;
@@ -671,8 +725,16 @@ module dlp_ctrl #(
   assign f_stop   = (state_q != SRun) || err_pend_q || fin_q;
 
   // ------------------------------------------------------------------ counters
-  logic busy;
-  assign busy = (state_q == SRun) || (state_q == SDrain);
+  // The increments of a cycle are registered (pinc_q) and added in the next one, so the
+  // 64-bit adds start at registers: a counter lags its events by one cycle, and the values
+  // are final one cycle after BUSY clears (at most one increment is pending, none once
+  // idle for a cycle). A clear drops the pending increments with the counts.
+  localparam int IncW = 17;   // widest increment: ev_rd_bytes_i, 16 bits; N*N
+  logic busy, perf_clr;
+  logic [IncW*NumPerf-1:0] pinc_q, pinc_d;
+  assign busy     = (state_q == SRun) || (state_q == SDrain);
+  assign perf_clr = (start_i && state_q == SIdle) || soft_reset_i ||
+                    (state_q == SReset && all_idle && f_idle);
 
   // always @*, not always_comb: Icarus 11.0 always_comb bug, see the tok_dec block.
   always @* begin
@@ -681,30 +743,33 @@ module dlp_ctrl #(
     int q, k;
     q = 0;
     k = 0;
-    perf_d = perf_q;
+    pinc_d = '0;
     if (busy) begin
       // Instructions completing while an error drains are not counted (as in the ISS).
-      perf_d[0*64 +: 64]  = perf_q[0*64 +: 64] + 64'(dispatch_insns) +
-                   (running ? 64'(s_done[0]) + 64'(s_done[1]) + 64'(s_done[2]) : 64'd0);
-      perf_d[1*64 +: 64]  = perf_q[1*64 +: 64] + (ev_mxu_row_i ? 64'(N * N) : 64'd0);
-      perf_d[2*64 +: 64]  = perf_q[2*64 +: 64] + 64'(ev_rd_bytes_i);
-      perf_d[3*64 +: 64]  = perf_q[3*64 +: 64] + 64'(ev_wr_bytes_i);
-      perf_d[4*64 +: 64]  = perf_q[4*64 +: 64] + 64'(ev_vec_rows_i);
-      perf_d[8*64 +: 64]  = perf_q[8*64 +: 64] + 64'd1;
-      perf_d[9*64 +: 64]  = perf_q[9*64 +: 64] + 64'(s_exec[0]);
-      perf_d[10*64 +: 64] = perf_q[10*64 +: 64] + 64'(s_exec[1] && cmp_gemm);
-      perf_d[11*64 +: 64] = perf_q[11*64 +: 64] + 64'(s_exec[1] && !cmp_gemm);
-      perf_d[12*64 +: 64] = perf_q[12*64 +: 64] + 64'(s_exec[2]);
+      pinc_d[0*IncW +: IncW]  = IncW'(dispatch_insns) +
+                   (running ? IncW'(s_done[0]) + IncW'(s_done[1]) + IncW'(s_done[2]) : '0);
+      pinc_d[1*IncW +: IncW]  = ev_mxu_row_i ? IncW'(N * N) : '0;
+      pinc_d[2*IncW +: IncW]  = IncW'(ev_rd_bytes_i);
+      pinc_d[3*IncW +: IncW]  = IncW'(ev_wr_bytes_i);
+      pinc_d[4*IncW +: IncW]  = IncW'(ev_vec_rows_i);
+      pinc_d[8*IncW +: IncW]  = IncW'(1);
+      pinc_d[9*IncW +: IncW]  = IncW'(s_exec[0]);
+      pinc_d[10*IncW +: IncW] = IncW'(s_exec[1] && cmp_gemm);
+      pinc_d[11*IncW +: IncW] = IncW'(s_exec[1] && !cmp_gemm);
+      pinc_d[12*IncW +: IncW] = IncW'(s_exec[2]);
       for (q = 0; q < 3; q++)
-        perf_d[(13+q)*64 +: 64] = perf_q[(13+q)*64 +: 64] +
-                                  64'(s_idle[q] && !q_empty[q] && !pops_ok[q]);
-      perf_d[16*64 +: 64] = perf_q[16*64 +: 64] + 64'(ev_stall_rd_i);
-      perf_d[17*64 +: 64] = perf_q[17*64 +: 64] + 64'(ev_stall_wr_i);
-      perf_d[18*64 +: 64] = perf_q[18*64 +: 64] + 64'(f_waiting && (|q_empty));
-      perf_d[19*64 +: 64] = perf_q[19*64 +: 64] + 64'(ev_stall_wgt_i);
+        pinc_d[(13+q)*IncW +: IncW] = IncW'(s_idle[q] && !q_empty[q] && !pops_ok[q]);
+      pinc_d[16*IncW +: IncW] = IncW'(ev_stall_rd_i);
+      pinc_d[17*IncW +: IncW] = IncW'(ev_stall_wr_i);
+      pinc_d[18*IncW +: IncW] = IncW'(f_waiting && !f_head_valid && (|q_empty));
+      pinc_d[19*IncW +: IncW] = IncW'(ev_stall_wgt_i);
     end
-    if ((start_i && state_q == SIdle) || soft_reset_i ||
-        (state_q == SReset && all_idle && f_idle)) perf_d = '0;
+    for (k = 0; k < NumPerf; k++)
+      perf_d[k*64 +: 64] = perf_q[k*64 +: 64] + 64'(pinc_q[k*IncW +: IncW]);
+    if (perf_clr) begin
+      pinc_d = '0;
+      perf_d = '0;
+    end
     for (k = 5; k < 8; k++) perf_d[k*64 +: 64] = '0;
   end
 
@@ -727,6 +792,7 @@ module dlp_ctrl #(
       err_pend_q <= 1'b0;
       dl_cnt_q   <= '0;
       dl_min_q   <= '1;
+      pinc_q     <= '0;
       perf_q     <= '0;
     end else begin
       state_q    <= state_d;
@@ -745,6 +811,7 @@ module dlp_ctrl #(
       err_pend_q <= err_pend_d;
       dl_cnt_q   <= dl_cnt_d;
       dl_min_q   <= dl_min_d;
+      pinc_q     <= pinc_d;
       perf_q     <= perf_d;
     end
   end

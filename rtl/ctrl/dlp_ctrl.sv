@@ -13,7 +13,8 @@
 // unit.
 //
 // Control from dlp_csr: start_i (pulse, only while !busy_o; the START-time program-range
-// checks are made here), soft_reset_i (pulse). Status: busy_o, done_o, error_o levels,
+// checks are made here, registered: fetch starts, or the error drains, in the cycle after
+// start_i), soft_reset_i (pulse). Status: busy_o, done_o, error_o levels,
 // done_evt_o / err_evt_o one-cycle pulses for IRQ_STATUS. After an error or a soft reset
 // the block stops fetch and issue and waits until every unit holding a command has
 // answered and no fetch burst is outstanding before it goes idle.
@@ -277,6 +278,8 @@ module dlp_ctrl #(
   logic [7:0]  d_op;
   logic [3:0]  d_flags;
   logic [1:0]  d_queue;
+  logic [2:0]  d_qsel;         // d_queue one-hot (none for 3)
+  logic        d_qfull;        // d_queue's queue is full
   logic        d_is_q_insn;    // SYNC/LOAD/STORE/GEMM/VEC
   logic        d_err;
   logic [3:0]  d_code;
@@ -293,6 +296,10 @@ module dlp_ctrl #(
       dlp_pkg::OpStore:                d_queue = 2'd2;
       default:                         d_queue = f_insn[dlp_pkg::FSyncQueue +: 2];
     endcase
+    // one-hot rather than q_full[d_queue] / q_push[d_queue] (Yosys builds index
+    // arithmetic for those, on the dispatch path)
+    d_qsel  = {d_queue == 2'd2, d_queue == 2'd1, d_queue == 2'd0};
+    d_qfull = |(q_full & d_qsel);
     d_is_q_insn = (d_op == dlp_pkg::OpSync) || (d_op == dlp_pkg::OpLoad) ||
                   (d_op == dlp_pkg::OpStore) || (d_op == dlp_pkg::OpGemm) ||
                   (d_op == dlp_pkg::OpVec);
@@ -492,17 +499,28 @@ module dlp_ctrl #(
 
   // ------------------------------------------------------------------ control
   logic        running, err_pend_q, err_pend_d;
+  logic        starting_q, starting_d;   // the cycle after START: range checks
+  logic [3:0]  schk_q, schk_d;           // START's check result (ErrNone: may run)
   logic [40:0] prog_end;
   logic        win_ok;
   logic        fetch_stopped, all_idle, none_move, dl_cond, deadlock, prog_done;
   logic [2:0]  dispatch_insns;
 
-  assign running  = (state_q == SRun) && !err_pend_q;
+  assign running  = (state_q == SRun) && !err_pend_q && !starting_q;
   assign all_idle = &s_idle;
   assign none_move = !(|s_move) && !(|s_exec);
   assign prog_end = {9'd0, insn_base_i} + {4'd0, insn_count_i, 5'd0};
   assign win_ok   = (insn_base_i >= win_base_i) && (prog_end > {9'd0, insn_base_i}) &&
                     (prog_end - 41'd1 <= {9'd0, win_limit_i});
+
+  // The START-time checks in the spec's order, registered every cycle; used (schk_q) in
+  // the cycle after START, so the 41-bit sums and compares are off the control path.
+  always_comb begin
+    if (insn_base_i[4:0] != '0)  schk_d = dlp_pkg::ErrDmaAlign;
+    else if (insn_count_i == '0) schk_d = dlp_pkg::ErrNoFinish;
+    else if (!win_ok)            schk_d = dlp_pkg::ErrDmaWindow;
+    else                         schk_d = dlp_pkg::ErrNone;
+  end
 
   // Deadlock index: the smallest index among the blocked instructions, i.e. the queue
   // heads and the stages that completed and wait to push ('1 if none). Six 32-bit compare-and-selects in one cycle were the longest path of the
@@ -564,6 +582,7 @@ module dlp_ctrl #(
     lcnt_d    = lcnt_q;
     linc_d    = linc_q;
     err_pend_d = err_pend_q;
+    starting_d = starting_q;
     f_start   = 1'b0;
     f_pop     = 1'b0;
     q_push    = '0;
@@ -604,10 +623,18 @@ module dlp_ctrl #(
             f_pop    = 1'b1;
             pc_d     = pc_q + 1'b1;
             nloops_d = nloops_q + 1'b1;
-            lcnt_d[(nloops_q[0])*16 +: 16] = f_insn[dlp_pkg::FLoopCount +: 16];
-            linc_d[(nloops_q[0])*96 +: 96] = {f_insn[dlp_pkg::FLoopInc2 +: 32],
-                                              f_insn[dlp_pkg::FLoopInc1 +: 32],
-                                              f_insn[dlp_pkg::FLoopInc0 +: 32]};
+            // constant part-selects: a nloops_q-indexed one costs Yosys index arithmetic
+            if (nloops_q[0]) begin
+              lcnt_d[16 +: 16] = f_insn[dlp_pkg::FLoopCount +: 16];
+              linc_d[96 +: 96] = {f_insn[dlp_pkg::FLoopInc2 +: 32],
+                                  f_insn[dlp_pkg::FLoopInc1 +: 32],
+                                  f_insn[dlp_pkg::FLoopInc0 +: 32]};
+            end else begin
+              lcnt_d[0 +: 16] = f_insn[dlp_pkg::FLoopCount +: 16];
+              linc_d[0 +: 96] = {f_insn[dlp_pkg::FLoopInc2 +: 32],
+                                 f_insn[dlp_pkg::FLoopInc1 +: 32],
+                                 f_insn[dlp_pkg::FLoopInc0 +: 32]};
+            end
             dispatch_insns = 3'd1;
           end else if (d_op == dlp_pkg::OpFinish) begin
             f_pop     = 1'b1;
@@ -615,11 +642,11 @@ module dlp_ctrl #(
             fin_d     = 1'b1;
             fin_idx_d = pc_q;
             dispatch_insns = 3'd1;
-          end else if (!q_full[d_queue]) begin
+          end else if (!d_qfull) begin
             f_pop    = 1'b1;
             pc_d     = pc_q + 1'b1;
             nloops_d = '0;
-            q_push[d_queue] = 1'b1;
+            q_push   = d_qsel;
           end else begin
             fetch_stopped = 1'b1;   // next queue full
           end
@@ -682,7 +709,24 @@ module dlp_ctrl #(
       for (t = 0; t < 4; t++) tok_d[t*TokenBits +: TokenBits] = '0;
     end
 
+    // START's program-range checks (schk_q, registered in the START cycle): the cycle after
+    // START, either the run starts (fetch) or the error drains.
+    if (starting_q) begin
+      starting_d = 1'b0;
+      if (schk_q != dlp_pkg::ErrNone) begin
+        state_d = SDrain;
+        ecode_d = schk_q;
+        if (schk_q != dlp_pkg::ErrNoFinish) begin
+          eindex_d = '1;
+          eaddr_d  = insn_base_i;
+        end
+      end else begin
+        f_start = 1'b1;
+      end
+    end
+
     if (soft_reset_i) begin
+      starting_d = 1'b0;
       state_d    = SReset;
       done_d     = 1'b0;
       error_d    = 1'b0;
@@ -701,23 +745,8 @@ module dlp_ctrl #(
       nloops_d   = '0;
       q_flush    = 1'b1;
       for (t = 0; t < 4; t++) tok_d[t*TokenBits +: TokenBits] = '0;
-      if (insn_base_i[4:0] != '0) begin
-        state_d  = SDrain;
-        ecode_d  = dlp_pkg::ErrDmaAlign;
-        eindex_d = '1;
-        eaddr_d  = insn_base_i;
-      end else if (insn_count_i == '0) begin
-        state_d  = SDrain;
-        ecode_d  = dlp_pkg::ErrNoFinish;
-      end else if (!win_ok) begin
-        state_d  = SDrain;
-        ecode_d  = dlp_pkg::ErrDmaWindow;
-        eindex_d = '1;
-        eaddr_d  = insn_base_i;
-      end else begin
-        state_d = SRun;
-        f_start = 1'b1;
-      end
+      state_d    = SRun;          // checked in the next cycle (starting_q, above)
+      starting_d = 1'b1;
     end
   end
 
@@ -790,6 +819,8 @@ module dlp_ctrl #(
       linc_q     <= '0;
       tok_q      <= '0;
       err_pend_q <= 1'b0;
+      starting_q <= 1'b0;
+      schk_q     <= '0;
       dl_cnt_q   <= '0;
       dl_min_q   <= '1;
       pinc_q     <= '0;
@@ -809,6 +840,8 @@ module dlp_ctrl #(
       linc_q     <= linc_d;
       tok_q      <= tok_d;
       err_pend_q <= err_pend_d;
+      starting_q <= starting_d;
+      schk_q     <= schk_d;
       dl_cnt_q   <= dl_cnt_d;
       dl_min_q   <= dl_min_d;
       pinc_q     <= pinc_d;

@@ -181,15 +181,19 @@ module dlp_ctrl #(
 
   // ------------------------------------------------------------------ dispatch register
   // The prefetch buffer's head moves into a register (f_head_valid / f_insn / f_head_err)
-  // together with its field checks (f_fok, see below), and dispatch works on that register:
-  // the buffer's LUT-RAM read and the field compares are then off the dispatch decision
-  // (and so off the queue write, the fetch pop and the counters). The register is
+  // together with its decode and the checks that do not depend on dispatch state (f_dec,
+  // see below), and dispatch works on that register: the buffer's LUT-RAM read, the
+  // decode and the field compares are then off the dispatch decision (and so off the
+  // queue write, the fetch pop, the error registers and the counters). The register is
   // refilled in the cycle it is dispatched (f_pop), so dispatch keeps one instruction per
   // cycle; an instruction reaches dispatch one cycle after it reaches the buffer head.
-  logic         f_head_valid, f_head_err, f_fok, f_pop;
-  logic         fhv_d, fhe_d, ffok_d;
-  logic [255:0] f_insn, fi_d;
-  logic         fb_fields_ok;
+  // decode: {LOOP, FINISH, SYNC, queue one-hot (LD, CMP, ST; none for SYNC queue 3),
+  //          error code of the checks, ErrNone if they pass}
+  localparam int DecW = 3 + 3 + 4;
+  logic            f_head_valid, f_head_err, f_pop;
+  logic            fhv_d, fhe_d;
+  logic [255:0]    f_insn, fi_d;
+  logic [DecW-1:0] f_dec, fdec_d, fb_dec;
 
   // always @*, not always_comb: reads f_pop of the control block (Icarus 11.0
   // always_comb bug, see the tok_dec block).
@@ -198,12 +202,12 @@ module dlp_ctrl #(
     fhv_d  = f_head_valid && !f_pop;
     fi_d   = f_insn;
     fhe_d  = f_head_err;
-    ffok_d = f_fok;
+    fdec_d = f_dec;
     if (fb_pop) begin
       fhv_d  = 1'b1;
       fi_d   = fb_insn;
       fhe_d  = fb_err;
-      ffok_d = fb_fields_ok;
+      fdec_d = fb_dec;
     end
     if (f_start || f_stop) fhv_d = 1'b0;
   end
@@ -212,20 +216,20 @@ module dlp_ctrl #(
     if (!rst_ni) begin
       f_head_valid <= 1'b0;
       f_head_err   <= 1'b0;
-      f_fok        <= 1'b0;
+      f_dec        <= '0;
       f_insn       <= '0;
     end else begin
       f_head_valid <= fhv_d;
       f_head_err   <= fhe_d;
-      f_fok        <= ffok_d;
+      f_dec        <= fdec_d;
       f_insn       <= fi_d;
     end
   end
 
-  // ------------------------------------------------------------------ field checks
-  // On the prefetch buffer's head; the result is registered with it (f_fok).
+  // ------------------------------------------------------------------ dispatch checks
+  // On the prefetch buffer's head; the result is registered with it (f_dec).
   logic [7:0]  b_op;
-  logic        vec_fields_ok, dma_fields_ok, gemm_fields_ok;
+  logic        vec_fields_ok, dma_fields_ok, gemm_fields_ok, fields_ok;
 
   logic [7:0]  v_func;
   logic [15:0] v_count, v_k0, v_k1;
@@ -267,67 +271,73 @@ module dlp_ctrl #(
       vec_fields_ok = 1'b0;
 
     unique case (b_op)
-      dlp_pkg::OpLoad, dlp_pkg::OpStore: fb_fields_ok = dma_fields_ok;
-      dlp_pkg::OpGemm:          fb_fields_ok = gemm_fields_ok;
-      dlp_pkg::OpVec:           fb_fields_ok = vec_fields_ok;
-      default:         fb_fields_ok = 1'b1;
+      dlp_pkg::OpLoad, dlp_pkg::OpStore: fields_ok = dma_fields_ok;
+      dlp_pkg::OpGemm:          fields_ok = gemm_fields_ok;
+      dlp_pkg::OpVec:           fields_ok = vec_fields_ok;
+      default:         fields_ok = 1'b1;
     endcase
   end
 
-  // ------------------------------------------------------------------ dispatch checks
-  logic [7:0]  d_op;
-  logic [3:0]  d_flags;
-  logic [1:0]  d_queue;
-  logic [2:0]  d_qsel;         // d_queue one-hot (none for 3)
-  logic        d_qfull;        // d_queue's queue is full
-  logic        d_is_q_insn;    // SYNC/LOAD/STORE/GEMM/VEC
-  logic        d_err;
-  logic [3:0]  d_code;
-  logic        fields_ok, flags_ok;
+  logic [1:0]  b_queue;
+  logic [2:0]  b_qsel;
+  logic [3:0]  b_flags, b_code;
+  logic        b_is_q_insn, flags_ok;
 
-  assign d_op      = f_insn[dlp_pkg::FOpcode +: 8];
-  assign d_flags   = f_insn[11:8];
-  assign fields_ok = f_fok;
+  assign b_flags = fb_insn[11:8];
 
   always_comb begin
-    unique case (d_op)
-      dlp_pkg::OpLoad:                 d_queue = 2'd0;
-      dlp_pkg::OpGemm, dlp_pkg::OpVec: d_queue = 2'd1;
-      dlp_pkg::OpStore:                d_queue = 2'd2;
-      default:                         d_queue = f_insn[dlp_pkg::FSyncQueue +: 2];
+    unique case (b_op)
+      dlp_pkg::OpLoad:                 b_queue = 2'd0;
+      dlp_pkg::OpGemm, dlp_pkg::OpVec: b_queue = 2'd1;
+      dlp_pkg::OpStore:                b_queue = 2'd2;
+      default:                         b_queue = fb_insn[dlp_pkg::FSyncQueue +: 2];
     endcase
-    // one-hot rather than q_full[d_queue] / q_push[d_queue] (Yosys builds index
-    // arithmetic for those, on the dispatch path)
-    d_qsel  = {d_queue == 2'd2, d_queue == 2'd1, d_queue == 2'd0};
-    d_qfull = |(q_full & d_qsel);
-    d_is_q_insn = (d_op == dlp_pkg::OpSync) || (d_op == dlp_pkg::OpLoad) ||
-                  (d_op == dlp_pkg::OpStore) || (d_op == dlp_pkg::OpGemm) ||
-                  (d_op == dlp_pkg::OpVec);
+    // one-hot rather than q_full[d_queue] / q_push[d_queue] at dispatch (Yosys builds
+    // index arithmetic for those)
+    b_qsel = {b_queue == 2'd2, b_queue == 2'd1, b_queue == 2'd0};
+    b_is_q_insn = (b_op == dlp_pkg::OpSync) || (b_op == dlp_pkg::OpLoad) ||
+                  (b_op == dlp_pkg::OpStore) || (b_op == dlp_pkg::OpGemm) ||
+                  (b_op == dlp_pkg::OpVec);
 
-    // d_flags: [0] pop_prev [1] pop_next [2] push_prev [3] push_next
-    flags_ok = !((d_queue == 2'd0) && (d_flags[0] || d_flags[2])) &&
-               !((d_queue == 2'd2) && (d_flags[1] || d_flags[3]));
+    // b_flags: [0] pop_prev [1] pop_next [2] push_prev [3] push_next
+    flags_ok = !((b_queue == 2'd0) && (b_flags[0] || b_flags[2])) &&
+               !((b_queue == 2'd2) && (b_flags[1] || b_flags[3]));
 
-    // The first failing check, in the spec's order.
-    d_err  = 1'b1;
-    d_code = dlp_pkg::ErrNone;
-    if (d_op == dlp_pkg::OpLoop) begin
-      if (nloops_q == 2'd2 || f_insn[dlp_pkg::FLoopCount +: 16] == '0) d_code = dlp_pkg::ErrLoop;
-      else if (d_flags != '0)                                  d_code = dlp_pkg::ErrToken;
-      else                                                     d_err = 1'b0;
-    end else if (d_op == dlp_pkg::OpFinish) begin
-      if (nloops_q != '0)        d_code = dlp_pkg::ErrLoop;
-      else if (d_flags != '0)    d_code = dlp_pkg::ErrToken;
-      else                       d_err = 1'b0;
-    end else if (d_is_q_insn) begin
-      if (d_op == dlp_pkg::OpSync && nloops_q != '0)      d_code = dlp_pkg::ErrLoop;
-      else if (d_op == dlp_pkg::OpSync && d_queue == 2'd3) d_code = dlp_pkg::ErrIllegalField;
-      else if (!flags_ok)                         d_code = dlp_pkg::ErrToken;
-      else if (!fields_ok)                        d_code = dlp_pkg::ErrIllegalField;
-      else                                        d_err = 1'b0;
+    // The first failing check, in the spec's order, but for the LOOP-nesting ones, which
+    // need the dispatch state (nloops_q; applied at dispatch, below).
+    b_code = dlp_pkg::ErrNone;
+    if (b_op == dlp_pkg::OpLoop) begin
+      if (fb_insn[dlp_pkg::FLoopCount +: 16] == '0) b_code = dlp_pkg::ErrLoop;
+      else if (b_flags != '0)                      b_code = dlp_pkg::ErrToken;
+    end else if (b_op == dlp_pkg::OpFinish) begin
+      if (b_flags != '0)                           b_code = dlp_pkg::ErrToken;
+    end else if (b_is_q_insn) begin
+      if (b_op == dlp_pkg::OpSync && b_queue == 2'd3) b_code = dlp_pkg::ErrIllegalField;
+      else if (!flags_ok)                         b_code = dlp_pkg::ErrToken;
+      else if (!fields_ok)                        b_code = dlp_pkg::ErrIllegalField;
     end else begin
-      d_code = dlp_pkg::ErrIllegalOpcode;
+      b_code = dlp_pkg::ErrIllegalOpcode;
     end
+    fb_dec = {b_op == dlp_pkg::OpLoop, b_op == dlp_pkg::OpFinish, b_op == dlp_pkg::OpSync,
+              b_qsel, b_code};
+  end
+
+  // At dispatch: the decode register plus the LOOP-nesting checks (they come first in
+  // the spec's order: LOOP with two open or FINISH/SYNC inside a LOOP body).
+  logic        d_is_loop, d_is_fin, d_is_sync;
+  logic [2:0]  d_qsel;         // the instruction's queue, one-hot
+  logic        d_qfull;        // that queue is full
+  logic        d_err;
+  logic [3:0]  d_code;
+
+  always_comb begin
+    {d_is_loop, d_is_fin, d_is_sync, d_qsel} = f_dec[DecW-1 -: 6];
+    d_qfull = |(q_full & d_qsel);
+    if ((d_is_loop && nloops_q == 2'd2) || ((d_is_fin || d_is_sync) && nloops_q != '0))
+      d_code = dlp_pkg::ErrLoop;
+    else
+      d_code = f_dec[3:0];
+    d_err = (d_code != dlp_pkg::ErrNone);
   end
 
   // ------------------------------------------------------------------ queues
@@ -619,7 +629,7 @@ module dlp_ctrl #(
             ecode_d    = d_code;
             eindex_d   = pc_q;
             eaddr_d    = '0;
-          end else if (d_op == dlp_pkg::OpLoop) begin
+          end else if (d_is_loop) begin
             f_pop    = 1'b1;
             pc_d     = pc_q + 1'b1;
             nloops_d = nloops_q + 1'b1;
@@ -636,7 +646,7 @@ module dlp_ctrl #(
                                  f_insn[dlp_pkg::FLoopInc0 +: 32]};
             end
             dispatch_insns = 3'd1;
-          end else if (d_op == dlp_pkg::OpFinish) begin
+          end else if (d_is_fin) begin
             f_pop     = 1'b1;
             pc_d      = pc_q + 1'b1;
             fin_d     = 1'b1;

@@ -511,25 +511,43 @@ module dlp_ctrl #(
   logic        running, err_pend_q, err_pend_d;
   logic        starting_q, starting_d;   // the cycle after START: range checks
   logic [3:0]  schk_q, schk_d;           // START's check result (ErrNone: may run)
-  logic [40:0] prog_end;
-  logic        win_ok;
+  logic [40:0] pend_q;                   // INSN_BASE + 32 * INSN_COUNT
+  logic        salign_q, scnt0_q, slo_q;  // misaligned, count 0, base >= window base
   logic        fetch_stopped, all_idle, none_move, dl_cond, deadlock, prog_done;
   logic [2:0]  dispatch_insns;
 
   assign running  = (state_q == SRun) && !err_pend_q && !starting_q;
   assign all_idle = &s_idle;
   assign none_move = !(|s_move) && !(|s_exec);
-  assign prog_end = {9'd0, insn_base_i} + {4'd0, insn_count_i, 5'd0};
-  assign win_ok   = (insn_base_i >= win_base_i) && (prog_end > {9'd0, insn_base_i}) &&
-                    (prog_end - 41'd1 <= {9'd0, win_limit_i});
 
-  // The START-time checks in the spec's order, registered every cycle; used (schk_q) in
-  // the cycle after START, so the 41-bit sums and compares are off the control path.
+  // The START-time checks in the spec's order, computed every cycle from the configuration
+  // inputs in two register stages (the program end and the simple tests, then the window
+  // compare into schk_q) and used in the cycle after START: the 41-bit sum and compares
+  // are off the control path. schk_q at start_i reflects the inputs of two and one cycles
+  // before; dlp_csr changes INSN_* / WIN_* at most every second cycle (one write per B
+  // response) and raises start_i the cycle after the START write, so they are the values
+  // at start_i. (The program end is > INSN_BASE whenever INSN_COUNT != 0, which is
+  // tested first.)
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      pend_q   <= '0;
+      salign_q <= 1'b0;
+      scnt0_q  <= 1'b0;
+      slo_q    <= 1'b0;
+    end else begin
+      pend_q   <= {9'd0, insn_base_i} + {4'd0, insn_count_i, 5'd0};
+      salign_q <= (insn_base_i[4:0] != '0);
+      scnt0_q  <= (insn_count_i == '0);
+      slo_q    <= (insn_base_i >= win_base_i);
+    end
+  end
+
   always_comb begin
-    if (insn_base_i[4:0] != '0)  schk_d = dlp_pkg::ErrDmaAlign;
-    else if (insn_count_i == '0) schk_d = dlp_pkg::ErrNoFinish;
-    else if (!win_ok)            schk_d = dlp_pkg::ErrDmaWindow;
-    else                         schk_d = dlp_pkg::ErrNone;
+    if (salign_q)     schk_d = dlp_pkg::ErrDmaAlign;
+    else if (scnt0_q) schk_d = dlp_pkg::ErrNoFinish;
+    else if (!slo_q || pend_q - 41'd1 > {9'd0, win_limit_i})
+                      schk_d = dlp_pkg::ErrDmaWindow;
+    else              schk_d = dlp_pkg::ErrNone;
   end
 
   // Deadlock index: the smallest index among the blocked instructions, i.e. the queue

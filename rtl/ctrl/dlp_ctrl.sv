@@ -29,8 +29,12 @@
 //
 // Timing: one instruction dispatched per cycle; a unit gets its next repetition the cycle
 // after its done_i; an instruction starts the cycle after it reaches its queue head.
-// FetchDepth instructions are buffered or in flight (AXI latency hiding). A deadlock is
-// reported DlCands (6) cycles after it arises (the blocked index is scanned, see below).
+// FetchDepth instructions are buffered or in flight (AXI latency hiding), plus one in the
+// dispatch register (an instruction is dispatched at the earliest the cycle after it
+// reaches the prefetch buffer's head). Fetch starts the cycle after start_i (the range
+// checks are registered). A deadlock is reported DlCands (6) cycles after it arises (the
+// blocked index is scanned, see below). The performance counters add the increments of
+// a cycle in the next one (one cycle behind; final one cycle after BUSY clears).
 `default_nettype none
 
 module dlp_ctrl #(

@@ -10,8 +10,8 @@
 // bursts and drops buffered and arriving data; idle_o says no AXI burst is outstanding
 // (an AR already presented is kept until accepted, as AXI requires). RREADY is always
 // high: space for every beat in flight is reserved when its AR is issued.
-// Timing: the first AR comes two cycles after start_i; a burst can be issued the cycle
-// after the previous AR was accepted. count_i and base_i are read every cycle (the burst
+// Timing: the first AR is presented (m_axi_arvalid_o) three cycles after start_i; a burst
+// can be issued the cycle after the previous AR was accepted. count_i and base_i are read every cycle (the burst
 // address and size are precomputed one cycle ahead, so a change while running is seen
 // one cycle later).
 `default_nettype none

@@ -13,7 +13,8 @@
 // unit.
 //
 // Control from dlp_csr: start_i (pulse, only while !busy_o; the START-time program-range
-// checks are made here), soft_reset_i (pulse). Status: busy_o, done_o, error_o levels,
+// checks are made here, registered: fetch starts, or the error drains, in the cycle after
+// start_i), soft_reset_i (pulse). Status: busy_o, done_o, error_o levels,
 // done_evt_o / err_evt_o one-cycle pulses for IRQ_STATUS. After an error or a soft reset
 // the block stops fetch and issue and waits until every unit holding a command has
 // answered and no fetch burst is outstanding before it goes idle.
@@ -28,7 +29,12 @@
 //
 // Timing: one instruction dispatched per cycle; a unit gets its next repetition the cycle
 // after its done_i; an instruction starts the cycle after it reaches its queue head.
-// FetchDepth instructions are buffered or in flight (AXI latency hiding).
+// FetchDepth instructions are buffered or in flight (AXI latency hiding), plus one in the
+// dispatch register (an instruction is dispatched at the earliest the cycle after it
+// reaches the prefetch buffer's head). Fetch starts the cycle after start_i (the range
+// checks are registered). A deadlock is reported DlCands (6) cycles after it arises (the
+// blocked index is scanned, see below). The performance counters add the increments of
+// a cycle in the next one (one cycle behind; final one cycle after BUSY clears).
 `default_nettype none
 
 module dlp_ctrl #(
@@ -147,8 +153,9 @@ module dlp_ctrl #(
   localparam int TokLC = 0, TokCL = 1, TokCS = 2, TokSC = 3;
 
   // ------------------------------------------------------------------ fetch
-  logic         f_start, f_stop, f_head_valid, f_head_err, f_pop, f_idle, f_waiting;
-  logic [255:0] f_insn;
+  logic         f_start, f_stop, f_idle, f_waiting;
+  logic         fb_valid, fb_err, fb_pop;   // the prefetch buffer's head
+  logic [255:0] fb_insn;
 
   dlp_ctrl_fetch #(.AxiDataW(AxiDataW), .BufInsns(FetchDepth)) u_fetch (
     .clk_i           (clk_i),
@@ -157,10 +164,10 @@ module dlp_ctrl #(
     .stop_i          (f_stop),
     .base_i          (insn_base_i),
     .count_i         (insn_count_i),
-    .head_valid_o    (f_head_valid),
-    .head_insn_o     (f_insn),
-    .head_err_o      (f_head_err),
-    .pop_i           (f_pop),
+    .head_valid_o    (fb_valid),
+    .head_insn_o     (fb_insn),
+    .head_err_o      (fb_err),
+    .pop_i           (fb_pop),
     .idle_o          (f_idle),
     .waiting_o       (f_waiting),
     .m_axi_arvalid_o (m_axi_arvalid_o),
@@ -176,14 +183,57 @@ module dlp_ctrl #(
     .m_axi_rlast_i   (m_axi_rlast_i)
   );
 
+  // ------------------------------------------------------------------ dispatch register
+  // The prefetch buffer's head moves into a register (f_head_valid / f_insn / f_head_err)
+  // together with its decode and the checks that do not depend on dispatch state (f_dec,
+  // see below), and dispatch works on that register: the buffer's LUT-RAM read, the
+  // decode and the field compares are then off the dispatch decision (and so off the
+  // queue write, the fetch pop, the error registers and the counters). The register is
+  // refilled in the cycle it is dispatched (f_pop), so dispatch keeps one instruction per
+  // cycle; an instruction reaches dispatch one cycle after it reaches the buffer head.
+  // decode: {LOOP, FINISH, SYNC, queue one-hot (LD, CMP, ST; none for SYNC queue 3),
+  //          error code of the checks, ErrNone if they pass}
+  localparam int DecW = 3 + 3 + 4;
+  logic            f_head_valid, f_head_err, f_pop;
+  logic            fhv_d, fhe_d;
+  logic [255:0]    f_insn, fi_d;
+  logic [DecW-1:0] f_dec, fdec_d, fb_dec;
+
+  // always @*, not always_comb: reads f_pop of the control block (Icarus 11.0
+  // always_comb bug, see the tok_dec block).
+  always @* begin
+    fb_pop = fb_valid && (!f_head_valid || f_pop) && !f_stop;
+    fhv_d  = f_head_valid && !f_pop;
+    fi_d   = f_insn;
+    fhe_d  = f_head_err;
+    fdec_d = f_dec;
+    if (fb_pop) begin
+      fhv_d  = 1'b1;
+      fi_d   = fb_insn;
+      fhe_d  = fb_err;
+      fdec_d = fb_dec;
+    end
+    if (f_start || f_stop) fhv_d = 1'b0;
+  end
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      f_head_valid <= 1'b0;
+      f_head_err   <= 1'b0;
+      f_dec        <= '0;
+      f_insn       <= '0;
+    end else begin
+      f_head_valid <= fhv_d;
+      f_head_err   <= fhe_d;
+      f_dec        <= fdec_d;
+      f_insn       <= fi_d;
+    end
+  end
+
   // ------------------------------------------------------------------ dispatch checks
-  logic [7:0]  d_op;
-  logic [3:0]  d_flags;
-  logic [1:0]  d_queue;
-  logic        d_is_q_insn;    // SYNC/LOAD/STORE/GEMM/VEC
-  logic        d_err;
-  logic [3:0]  d_code;
-  logic        vec_fields_ok, dma_fields_ok, gemm_fields_ok, fields_ok, flags_ok;
+  // On the prefetch buffer's head; the result is registered with it (f_dec).
+  logic [7:0]  b_op;
+  logic        vec_fields_ok, dma_fields_ok, gemm_fields_ok, fields_ok;
 
   logic [7:0]  v_func;
   logic [15:0] v_count, v_k0, v_k1;
@@ -191,41 +241,26 @@ module dlp_ctrl #(
   logic        v_clamp, v_vecop;
 
   // Instruction fields (continuous assigns, so the checks below read them as inputs).
-  assign d_op    = f_insn[dlp_pkg::FOpcode +: 8];
-  assign d_flags = f_insn[11:8];
-  assign v_func  = f_insn[dlp_pkg::FVecFunc +: 8];
-  assign v_count = f_insn[dlp_pkg::FVecCount +: 16];
-  assign v_k0    = f_insn[dlp_pkg::FVecK0 +: 16];
-  assign v_k1    = f_insn[dlp_pkg::FVecK1 +: 16];
-  assign v_lo    = f_insn[dlp_pkg::FVecLo +: 8];
-  assign v_hi    = f_insn[dlp_pkg::FVecHi +: 8];
+  assign b_op    = fb_insn[dlp_pkg::FOpcode +: 8];
+  assign v_func  = fb_insn[dlp_pkg::FVecFunc +: 8];
+  assign v_count = fb_insn[dlp_pkg::FVecCount +: 16];
+  assign v_k0    = fb_insn[dlp_pkg::FVecK0 +: 16];
+  assign v_k1    = fb_insn[dlp_pkg::FVecK1 +: 16];
+  assign v_lo    = fb_insn[dlp_pkg::FVecLo +: 8];
+  assign v_hi    = fb_insn[dlp_pkg::FVecHi +: 8];
 
   always_comb begin
-    unique case (d_op)
-      dlp_pkg::OpLoad:                 d_queue = 2'd0;
-      dlp_pkg::OpGemm, dlp_pkg::OpVec: d_queue = 2'd1;
-      dlp_pkg::OpStore:                d_queue = 2'd2;
-      default:                         d_queue = f_insn[dlp_pkg::FSyncQueue +: 2];
-    endcase
-    d_is_q_insn = (d_op == dlp_pkg::OpSync) || (d_op == dlp_pkg::OpLoad) ||
-                  (d_op == dlp_pkg::OpStore) || (d_op == dlp_pkg::OpGemm) ||
-                  (d_op == dlp_pkg::OpVec);
-
-    // d_flags: [0] pop_prev [1] pop_next [2] push_prev [3] push_next
-    flags_ok = !((d_queue == 2'd0) && (d_flags[0] || d_flags[2])) &&
-               !((d_queue == 2'd2) && (d_flags[1] || d_flags[3]));
-
-    dma_fields_ok = (f_insn[dlp_pkg::FDmaSp +: 2] != 2'd3) &&
-                    (f_insn[dlp_pkg::FDmaXSize +: 16] != '0) &&
-                    (f_insn[dlp_pkg::FDmaYSize +: 16] != '0) &&
-                    (f_insn[dlp_pkg::FDmaZSize +: 16] != '0);
-    gemm_fields_ok = (f_insn[dlp_pkg::FGemmNPix +: 16] != '0) &&
-                     (f_insn[dlp_pkg::FGemmNR1 +: 16] != '0) &&
-                     (f_insn[dlp_pkg::FGemmNR2 +: 16] != '0);
+    dma_fields_ok = (fb_insn[dlp_pkg::FDmaSp +: 2] != 2'd3) &&
+                    (fb_insn[dlp_pkg::FDmaXSize +: 16] != '0) &&
+                    (fb_insn[dlp_pkg::FDmaYSize +: 16] != '0) &&
+                    (fb_insn[dlp_pkg::FDmaZSize +: 16] != '0);
+    gemm_fields_ok = (fb_insn[dlp_pkg::FGemmNPix +: 16] != '0) &&
+                     (fb_insn[dlp_pkg::FGemmNR1 +: 16] != '0) &&
+                     (fb_insn[dlp_pkg::FGemmNR2 +: 16] != '0);
 
     v_clamp = (v_func == dlp_pkg::VfReq) || (v_func == dlp_pkg::VfAdd) ||
               (v_func == dlp_pkg::VfMul) || (v_func == dlp_pkg::VfSoftmax) ||
-              ((v_func == dlp_pkg::VfLut) && !f_insn[dlp_pkg::FVecDstAcc]);
+              ((v_func == dlp_pkg::VfLut) && !fb_insn[dlp_pkg::FVecDstAcc]);
     v_vecop = (v_func == dlp_pkg::VfSoftmax) || (v_func == dlp_pkg::VfLnorm) ||
               (v_func == dlp_pkg::VfRmax) || (v_func == dlp_pkg::VfRsum);
     vec_fields_ok = 1'b1;
@@ -239,33 +274,74 @@ module dlp_ctrl #(
     if (v_vecop && (v_k0 == '0 || v_k1 == '0 || 32'(v_k1) > 32'(v_k0) * N))
       vec_fields_ok = 1'b0;
 
-    unique case (d_op)
+    unique case (b_op)
       dlp_pkg::OpLoad, dlp_pkg::OpStore: fields_ok = dma_fields_ok;
       dlp_pkg::OpGemm:          fields_ok = gemm_fields_ok;
       dlp_pkg::OpVec:           fields_ok = vec_fields_ok;
       default:         fields_ok = 1'b1;
     endcase
+  end
 
-    // The first failing check, in the spec's order.
-    d_err  = 1'b1;
-    d_code = dlp_pkg::ErrNone;
-    if (d_op == dlp_pkg::OpLoop) begin
-      if (nloops_q == 2'd2 || f_insn[dlp_pkg::FLoopCount +: 16] == '0) d_code = dlp_pkg::ErrLoop;
-      else if (d_flags != '0)                                  d_code = dlp_pkg::ErrToken;
-      else                                                     d_err = 1'b0;
-    end else if (d_op == dlp_pkg::OpFinish) begin
-      if (nloops_q != '0)        d_code = dlp_pkg::ErrLoop;
-      else if (d_flags != '0)    d_code = dlp_pkg::ErrToken;
-      else                       d_err = 1'b0;
-    end else if (d_is_q_insn) begin
-      if (d_op == dlp_pkg::OpSync && nloops_q != '0)      d_code = dlp_pkg::ErrLoop;
-      else if (d_op == dlp_pkg::OpSync && d_queue == 2'd3) d_code = dlp_pkg::ErrIllegalField;
-      else if (!flags_ok)                         d_code = dlp_pkg::ErrToken;
-      else if (!fields_ok)                        d_code = dlp_pkg::ErrIllegalField;
-      else                                        d_err = 1'b0;
+  logic [1:0]  b_queue;
+  logic [2:0]  b_qsel;
+  logic [3:0]  b_flags, b_code;
+  logic        b_is_q_insn, flags_ok;
+
+  assign b_flags = fb_insn[11:8];
+
+  always_comb begin
+    unique case (b_op)
+      dlp_pkg::OpLoad:                 b_queue = 2'd0;
+      dlp_pkg::OpGemm, dlp_pkg::OpVec: b_queue = 2'd1;
+      dlp_pkg::OpStore:                b_queue = 2'd2;
+      default:                         b_queue = fb_insn[dlp_pkg::FSyncQueue +: 2];
+    endcase
+    // one-hot rather than q_full[d_queue] / q_push[d_queue] at dispatch (Yosys builds
+    // index arithmetic for those)
+    b_qsel = {b_queue == 2'd2, b_queue == 2'd1, b_queue == 2'd0};
+    b_is_q_insn = (b_op == dlp_pkg::OpSync) || (b_op == dlp_pkg::OpLoad) ||
+                  (b_op == dlp_pkg::OpStore) || (b_op == dlp_pkg::OpGemm) ||
+                  (b_op == dlp_pkg::OpVec);
+
+    // b_flags: [0] pop_prev [1] pop_next [2] push_prev [3] push_next
+    flags_ok = !((b_queue == 2'd0) && (b_flags[0] || b_flags[2])) &&
+               !((b_queue == 2'd2) && (b_flags[1] || b_flags[3]));
+
+    // The first failing check, in the spec's order, but for the LOOP-nesting ones, which
+    // need the dispatch state (nloops_q; applied at dispatch, below).
+    b_code = dlp_pkg::ErrNone;
+    if (b_op == dlp_pkg::OpLoop) begin
+      if (fb_insn[dlp_pkg::FLoopCount +: 16] == '0) b_code = dlp_pkg::ErrLoop;
+      else if (b_flags != '0)                      b_code = dlp_pkg::ErrToken;
+    end else if (b_op == dlp_pkg::OpFinish) begin
+      if (b_flags != '0)                           b_code = dlp_pkg::ErrToken;
+    end else if (b_is_q_insn) begin
+      if (b_op == dlp_pkg::OpSync && b_queue == 2'd3) b_code = dlp_pkg::ErrIllegalField;
+      else if (!flags_ok)                         b_code = dlp_pkg::ErrToken;
+      else if (!fields_ok)                        b_code = dlp_pkg::ErrIllegalField;
     end else begin
-      d_code = dlp_pkg::ErrIllegalOpcode;
+      b_code = dlp_pkg::ErrIllegalOpcode;
     end
+    fb_dec = {b_op == dlp_pkg::OpLoop, b_op == dlp_pkg::OpFinish, b_op == dlp_pkg::OpSync,
+              b_qsel, b_code};
+  end
+
+  // At dispatch: the decode register plus the LOOP-nesting checks (they come first in
+  // the spec's order: LOOP with two open or FINISH/SYNC inside a LOOP body).
+  logic        d_is_loop, d_is_fin, d_is_sync;
+  logic [2:0]  d_qsel;         // the instruction's queue, one-hot
+  logic        d_qfull;        // that queue is full
+  logic        d_err;
+  logic [3:0]  d_code;
+
+  always_comb begin
+    {d_is_loop, d_is_fin, d_is_sync, d_qsel} = f_dec[DecW-1 -: 6];
+    d_qfull = |(q_full & d_qsel);
+    if ((d_is_loop && nloops_q == 2'd2) || ((d_is_fin || d_is_sync) && nloops_q != '0))
+      d_code = dlp_pkg::ErrLoop;
+    else
+      d_code = f_dec[3:0];
+    d_err = (d_code != dlp_pkg::ErrNone);
   end
 
   // ------------------------------------------------------------------ queues
@@ -437,25 +513,84 @@ module dlp_ctrl #(
 
   // ------------------------------------------------------------------ control
   logic        running, err_pend_q, err_pend_d;
-  logic [40:0] prog_end;
-  logic        win_ok;
-  logic        fetch_stopped, all_idle, none_move, deadlock, prog_done;
-  logic [31:0] blk_idx;
+  logic        starting_q, starting_d;   // the cycle after START: range checks
+  logic [3:0]  schk_q, schk_d;           // START's check result (ErrNone: may run)
+  logic [40:0] pend_q;                   // INSN_BASE + 32 * INSN_COUNT
+  logic        salign_q, scnt0_q, slo_q;  // misaligned, count 0, base >= window base
+  logic        fetch_stopped, all_idle, none_move, dl_cond, deadlock, prog_done;
   logic [2:0]  dispatch_insns;
 
-  assign running  = (state_q == SRun) && !err_pend_q;
+  assign running  = (state_q == SRun) && !err_pend_q && !starting_q;
   assign all_idle = &s_idle;
   assign none_move = !(|s_move) && !(|s_exec);
-  assign prog_end = {9'd0, insn_base_i} + {4'd0, insn_count_i, 5'd0};
-  assign win_ok   = (insn_base_i >= win_base_i) && (prog_end > {9'd0, insn_base_i}) &&
-                    (prog_end - 41'd1 <= {9'd0, win_limit_i});
+
+  // The START-time checks in the spec's order, computed every cycle from the configuration
+  // inputs in two register stages (the program end and the simple tests, then the window
+  // compare into schk_q) and used in the cycle after START: the 41-bit sum and compares
+  // are off the control path. schk_q at start_i reflects the inputs of two and one cycles
+  // before; dlp_csr changes INSN_* / WIN_* at most every second cycle (one write per B
+  // response) and raises start_i the cycle after the START write, so they are the values
+  // at start_i. (The program end is > INSN_BASE whenever INSN_COUNT != 0, which is
+  // tested first.)
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      pend_q   <= '0;
+      salign_q <= 1'b0;
+      scnt0_q  <= 1'b0;
+      slo_q    <= 1'b0;
+    end else begin
+      pend_q   <= {9'd0, insn_base_i} + {4'd0, insn_count_i, 5'd0};
+      salign_q <= (insn_base_i[4:0] != '0);
+      scnt0_q  <= (insn_count_i == '0);
+      slo_q    <= (insn_base_i >= win_base_i);
+    end
+  end
 
   always_comb begin
-    blk_idx = '1;
-    for (int q = 0; q < 3; q++) begin
-      if (!q_empty[q] && q_head[q*EntryW + 480 +: 32] < blk_idx)
-        blk_idx = q_head[q*EntryW + 480 +: 32];
-      if (s_pushw[q] && s_index[q*32 +: 32] < blk_idx) blk_idx = s_index[q*32 +: 32];
+    if (salign_q)     schk_d = dlp_pkg::ErrDmaAlign;
+    else if (scnt0_q) schk_d = dlp_pkg::ErrNoFinish;
+    else if (!slo_q || pend_q - 41'd1 > {9'd0, win_limit_i})
+                      schk_d = dlp_pkg::ErrDmaWindow;
+    else              schk_d = dlp_pkg::ErrNone;
+  end
+
+  // Deadlock index: the smallest index among the blocked instructions, i.e. the queue
+  // heads and the stages that completed and wait to push ('1 if none). Six 32-bit compare-and-selects in one cycle were the longest path of the
+  // block, so the candidates are scanned one per cycle into dl_min_q while the deadlock
+  // condition (dl_cond) holds; ErrDeadlock is raised, with dl_min_q, once the condition
+  // has held for the whole scan (DlCands cycles; it restarts if the condition breaks).
+  // While dl_cond holds nothing moves (no dispatch, no start, no push, no unit busy), so
+  // the candidates are constant over the scan and the minimum equals the one-cycle
+  // minimum; deadlock is terminal, the error just comes DlCands cycles later.
+  localparam int DlCands = 6;
+  logic [2:0]  dl_cnt_q, dl_cnt_d;
+  logic [31:0] dl_min_q, dl_min_d;
+  logic        dl_scanned, dl_cand_v;
+  logic [31:0] dl_cand;
+
+  assign dl_scanned = (dl_cnt_q == 3'(DlCands));
+
+  always_comb begin
+    // candidate 2q: queue q's head; 2q+1: stage q's held instruction if it waits to push
+    unique case (dl_cnt_q)
+      3'd0:    begin dl_cand_v = !q_empty[0]; dl_cand = q_head[0*EntryW + 480 +: 32]; end
+      3'd1:    begin dl_cand_v = s_pushw[0];  dl_cand = s_index[0*32 +: 32];          end
+      3'd2:    begin dl_cand_v = !q_empty[1]; dl_cand = q_head[1*EntryW + 480 +: 32]; end
+      3'd3:    begin dl_cand_v = s_pushw[1];  dl_cand = s_index[1*32 +: 32];          end
+      3'd4:    begin dl_cand_v = !q_empty[2]; dl_cand = q_head[2*EntryW + 480 +: 32]; end
+      3'd5:    begin dl_cand_v = s_pushw[2];  dl_cand = s_index[2*32 +: 32];          end
+      default: begin dl_cand_v = 1'b0;        dl_cand = '1;                           end
+    endcase
+  end
+
+  // always @*, not always_comb: reads dl_cond of the control block below (Icarus 11.0
+  // always_comb bug, see the tok_dec block).
+  always @* begin
+    dl_cnt_d = '0;
+    dl_min_d = '1;
+    if (dl_cond) begin
+      dl_cnt_d = dl_scanned ? dl_cnt_q : dl_cnt_q + 1'b1;
+      dl_min_d = (dl_cand_v && dl_cand < dl_min_q) ? dl_cand : dl_min_q;
     end
   end
 
@@ -479,6 +614,7 @@ module dlp_ctrl #(
     lcnt_d    = lcnt_q;
     linc_d    = linc_q;
     err_pend_d = err_pend_q;
+    starting_d = starting_q;
     f_start   = 1'b0;
     f_pop     = 1'b0;
     q_push    = '0;
@@ -487,6 +623,7 @@ module dlp_ctrl #(
     err_evt_o  = 1'b0;
     dispatch_insns = '0;
     fetch_stopped = 1'b0;
+    dl_cond   = 1'b0;
     deadlock  = 1'b0;
     prog_done = 1'b0;
     for (t = 0; t < 4; t++)
@@ -514,26 +651,34 @@ module dlp_ctrl #(
             ecode_d    = d_code;
             eindex_d   = pc_q;
             eaddr_d    = '0;
-          end else if (d_op == dlp_pkg::OpLoop) begin
+          end else if (d_is_loop) begin
             f_pop    = 1'b1;
             pc_d     = pc_q + 1'b1;
             nloops_d = nloops_q + 1'b1;
-            lcnt_d[(nloops_q[0])*16 +: 16] = f_insn[dlp_pkg::FLoopCount +: 16];
-            linc_d[(nloops_q[0])*96 +: 96] = {f_insn[dlp_pkg::FLoopInc2 +: 32],
-                                              f_insn[dlp_pkg::FLoopInc1 +: 32],
-                                              f_insn[dlp_pkg::FLoopInc0 +: 32]};
+            // constant part-selects: a nloops_q-indexed one costs Yosys index arithmetic
+            if (nloops_q[0]) begin
+              lcnt_d[16 +: 16] = f_insn[dlp_pkg::FLoopCount +: 16];
+              linc_d[96 +: 96] = {f_insn[dlp_pkg::FLoopInc2 +: 32],
+                                  f_insn[dlp_pkg::FLoopInc1 +: 32],
+                                  f_insn[dlp_pkg::FLoopInc0 +: 32]};
+            end else begin
+              lcnt_d[0 +: 16] = f_insn[dlp_pkg::FLoopCount +: 16];
+              linc_d[0 +: 96] = {f_insn[dlp_pkg::FLoopInc2 +: 32],
+                                 f_insn[dlp_pkg::FLoopInc1 +: 32],
+                                 f_insn[dlp_pkg::FLoopInc0 +: 32]};
+            end
             dispatch_insns = 3'd1;
-          end else if (d_op == dlp_pkg::OpFinish) begin
+          end else if (d_is_fin) begin
             f_pop     = 1'b1;
             pc_d      = pc_q + 1'b1;
             fin_d     = 1'b1;
             fin_idx_d = pc_q;
             dispatch_insns = 3'd1;
-          end else if (!q_full[d_queue]) begin
+          end else if (!d_qfull) begin
             f_pop    = 1'b1;
             pc_d     = pc_q + 1'b1;
             nloops_d = '0;
-            q_push[d_queue] = 1'b1;
+            q_push   = d_qsel;
           end else begin
             fetch_stopped = 1'b1;   // next queue full
           end
@@ -568,11 +713,14 @@ module dlp_ctrl #(
             end
           end
         end else if (fetch_stopped && none_move) begin
-          deadlock   = 1'b1;
-          err_pend_d = 1'b1;
-          ecode_d    = dlp_pkg::ErrDeadlock;
-          eindex_d   = blk_idx;
-          eaddr_d    = '0;
+          dl_cond = 1'b1;
+          if (dl_scanned) begin     // the condition held for the whole scan (above)
+            deadlock   = 1'b1;
+            err_pend_d = 1'b1;
+            ecode_d    = dlp_pkg::ErrDeadlock;
+            eindex_d   = dl_min_q;
+            eaddr_d    = '0;
+          end
         end
       end
     end
@@ -593,7 +741,24 @@ module dlp_ctrl #(
       for (t = 0; t < 4; t++) tok_d[t*TokenBits +: TokenBits] = '0;
     end
 
+    // START's program-range checks (schk_q, registered in the START cycle): the cycle after
+    // START, either the run starts (fetch) or the error drains.
+    if (starting_q) begin
+      starting_d = 1'b0;
+      if (schk_q != dlp_pkg::ErrNone) begin
+        state_d = SDrain;
+        ecode_d = schk_q;
+        if (schk_q != dlp_pkg::ErrNoFinish) begin
+          eindex_d = '1;
+          eaddr_d  = insn_base_i;
+        end
+      end else begin
+        f_start = 1'b1;
+      end
+    end
+
     if (soft_reset_i) begin
+      starting_d = 1'b0;
       state_d    = SReset;
       done_d     = 1'b0;
       error_d    = 1'b0;
@@ -612,23 +777,8 @@ module dlp_ctrl #(
       nloops_d   = '0;
       q_flush    = 1'b1;
       for (t = 0; t < 4; t++) tok_d[t*TokenBits +: TokenBits] = '0;
-      if (insn_base_i[4:0] != '0) begin
-        state_d  = SDrain;
-        ecode_d  = dlp_pkg::ErrDmaAlign;
-        eindex_d = '1;
-        eaddr_d  = insn_base_i;
-      end else if (insn_count_i == '0) begin
-        state_d  = SDrain;
-        ecode_d  = dlp_pkg::ErrNoFinish;
-      end else if (!win_ok) begin
-        state_d  = SDrain;
-        ecode_d  = dlp_pkg::ErrDmaWindow;
-        eindex_d = '1;
-        eaddr_d  = insn_base_i;
-      end else begin
-        state_d = SRun;
-        f_start = 1'b1;
-      end
+      state_d    = SRun;          // checked in the next cycle (starting_q, above)
+      starting_d = 1'b1;
     end
   end
 
@@ -636,8 +786,16 @@ module dlp_ctrl #(
   assign f_stop   = (state_q != SRun) || err_pend_q || fin_q;
 
   // ------------------------------------------------------------------ counters
-  logic busy;
-  assign busy = (state_q == SRun) || (state_q == SDrain);
+  // The increments of a cycle are registered (pinc_q) and added in the next one, so the
+  // 64-bit adds start at registers: a counter lags its events by one cycle, and the values
+  // are final one cycle after BUSY clears (at most one increment is pending, none once
+  // idle for a cycle). A clear drops the pending increments with the counts.
+  localparam int IncW = 17;   // widest increment: ev_rd_bytes_i, 16 bits; N*N
+  logic busy, perf_clr;
+  logic [IncW*NumPerf-1:0] pinc_q, pinc_d;
+  assign busy     = (state_q == SRun) || (state_q == SDrain);
+  assign perf_clr = (start_i && state_q == SIdle) || soft_reset_i ||
+                    (state_q == SReset && all_idle && f_idle);
 
   // always @*, not always_comb: Icarus 11.0 always_comb bug, see the tok_dec block.
   always @* begin
@@ -646,30 +804,33 @@ module dlp_ctrl #(
     int q, k;
     q = 0;
     k = 0;
-    perf_d = perf_q;
+    pinc_d = '0;
     if (busy) begin
       // Instructions completing while an error drains are not counted (as in the ISS).
-      perf_d[0*64 +: 64]  = perf_q[0*64 +: 64] + 64'(dispatch_insns) +
-                   (running ? 64'(s_done[0]) + 64'(s_done[1]) + 64'(s_done[2]) : 64'd0);
-      perf_d[1*64 +: 64]  = perf_q[1*64 +: 64] + (ev_mxu_row_i ? 64'(N * N) : 64'd0);
-      perf_d[2*64 +: 64]  = perf_q[2*64 +: 64] + 64'(ev_rd_bytes_i);
-      perf_d[3*64 +: 64]  = perf_q[3*64 +: 64] + 64'(ev_wr_bytes_i);
-      perf_d[4*64 +: 64]  = perf_q[4*64 +: 64] + 64'(ev_vec_rows_i);
-      perf_d[8*64 +: 64]  = perf_q[8*64 +: 64] + 64'd1;
-      perf_d[9*64 +: 64]  = perf_q[9*64 +: 64] + 64'(s_exec[0]);
-      perf_d[10*64 +: 64] = perf_q[10*64 +: 64] + 64'(s_exec[1] && cmp_gemm);
-      perf_d[11*64 +: 64] = perf_q[11*64 +: 64] + 64'(s_exec[1] && !cmp_gemm);
-      perf_d[12*64 +: 64] = perf_q[12*64 +: 64] + 64'(s_exec[2]);
+      pinc_d[0*IncW +: IncW]  = IncW'(dispatch_insns) +
+                   (running ? IncW'(s_done[0]) + IncW'(s_done[1]) + IncW'(s_done[2]) : '0);
+      pinc_d[1*IncW +: IncW]  = ev_mxu_row_i ? IncW'(N * N) : '0;
+      pinc_d[2*IncW +: IncW]  = IncW'(ev_rd_bytes_i);
+      pinc_d[3*IncW +: IncW]  = IncW'(ev_wr_bytes_i);
+      pinc_d[4*IncW +: IncW]  = IncW'(ev_vec_rows_i);
+      pinc_d[8*IncW +: IncW]  = IncW'(1);
+      pinc_d[9*IncW +: IncW]  = IncW'(s_exec[0]);
+      pinc_d[10*IncW +: IncW] = IncW'(s_exec[1] && cmp_gemm);
+      pinc_d[11*IncW +: IncW] = IncW'(s_exec[1] && !cmp_gemm);
+      pinc_d[12*IncW +: IncW] = IncW'(s_exec[2]);
       for (q = 0; q < 3; q++)
-        perf_d[(13+q)*64 +: 64] = perf_q[(13+q)*64 +: 64] +
-                                  64'(s_idle[q] && !q_empty[q] && !pops_ok[q]);
-      perf_d[16*64 +: 64] = perf_q[16*64 +: 64] + 64'(ev_stall_rd_i);
-      perf_d[17*64 +: 64] = perf_q[17*64 +: 64] + 64'(ev_stall_wr_i);
-      perf_d[18*64 +: 64] = perf_q[18*64 +: 64] + 64'(f_waiting && (|q_empty));
-      perf_d[19*64 +: 64] = perf_q[19*64 +: 64] + 64'(ev_stall_wgt_i);
+        pinc_d[(13+q)*IncW +: IncW] = IncW'(s_idle[q] && !q_empty[q] && !pops_ok[q]);
+      pinc_d[16*IncW +: IncW] = IncW'(ev_stall_rd_i);
+      pinc_d[17*IncW +: IncW] = IncW'(ev_stall_wr_i);
+      pinc_d[18*IncW +: IncW] = IncW'(f_waiting && !f_head_valid && (|q_empty));
+      pinc_d[19*IncW +: IncW] = IncW'(ev_stall_wgt_i);
     end
-    if ((start_i && state_q == SIdle) || soft_reset_i ||
-        (state_q == SReset && all_idle && f_idle)) perf_d = '0;
+    for (k = 0; k < NumPerf; k++)
+      perf_d[k*64 +: 64] = perf_q[k*64 +: 64] + 64'(pinc_q[k*IncW +: IncW]);
+    if (perf_clr) begin
+      pinc_d = '0;
+      perf_d = '0;
+    end
     for (k = 5; k < 8; k++) perf_d[k*64 +: 64] = '0;
   end
 
@@ -690,6 +851,11 @@ module dlp_ctrl #(
       linc_q     <= '0;
       tok_q      <= '0;
       err_pend_q <= 1'b0;
+      starting_q <= 1'b0;
+      schk_q     <= '0;
+      dl_cnt_q   <= '0;
+      dl_min_q   <= '1;
+      pinc_q     <= '0;
       perf_q     <= '0;
     end else begin
       state_q    <= state_d;
@@ -706,6 +872,11 @@ module dlp_ctrl #(
       linc_q     <= linc_d;
       tok_q      <= tok_d;
       err_pend_q <= err_pend_d;
+      starting_q <= starting_d;
+      schk_q     <= schk_d;
+      dl_cnt_q   <= dl_cnt_d;
+      dl_min_q   <= dl_min_d;
+      pinc_q     <= pinc_d;
       perf_q     <= perf_d;
     end
   end

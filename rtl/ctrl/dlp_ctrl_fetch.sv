@@ -10,6 +10,10 @@
 // bursts and drops buffered and arriving data; idle_o says no AXI burst is outstanding
 // (an AR already presented is kept until accepted, as AXI requires). RREADY is always
 // high: space for every beat in flight is reserved when its AR is issued.
+// Timing: the first AR is presented (m_axi_arvalid_o) three cycles after start_i; a burst
+// can be issued the cycle after the previous AR was accepted. count_i and base_i are read every cycle (the burst
+// address and size are precomputed one cycle ahead, so a change while running is seen
+// one cycle later).
 `default_nettype none
 
 module dlp_ctrl_fetch #(
@@ -62,16 +66,35 @@ module dlp_ctrl_fetch #(
   logic [256:0]       fifo_rdata;
   logic [ResW-1:0]    fifo_count;
 
-  // Burst size: free reserve, instructions left, instructions to the 4 KiB boundary.
-  logic [31:0] addr_next, left, to_page, free, nburst;
+  // Burst size: min(free reserve, instructions left, instructions to the 4 KiB boundary).
+  // A burst never exceeds BufInsns, so every term is limited to BufInsns and the minimum
+  // is taken at ResW bits. The address of next_q, the instructions left (count_i - next_q)
+  // and those to the 4 KiB boundary are precomputed a cycle ahead from next_q, base_i and
+  // count_i into addr_q, left_q and page_q (the last two limited to BufInsns; left_q is 0
+  // only when nothing is left). pre_ok_q says they belong to the current next_q: it is
+  // low for the cycle after start_i and after each AR issue (next_q changed). An issue
+  // needs pre_ok_q, which costs one cycle after start_i only: after an issue the AR is
+  // presented (arv_q) for at least that cycle anyway.
+  localparam logic [ResW-1:0] BufMax = ResW'(BufInsns);
+  logic [31:0]     addr_q, addr_d, left;
+  logic [12:0]     to_page;
+  logic [ResW-1:0] left_q, left_d, page_q, page_d, free, nburst;
+  logic            pre_ok_q, pre_ok_d, issue;
   always_comb begin
-    addr_next = base_i + {next_q[26:0], 5'b0};
-    left      = count_i - next_q;
-    to_page   = (32'h1000 - {20'd0, addr_next[11:0]}) >> 5;
-    free      = 32'(BufInsns) - 32'(res_q);
-    nburst    = free;
-    if (left < nburst) nburst = left;
-    if (to_page < nburst) nburst = to_page;
+    addr_d   = base_i + {next_q[26:0], 5'b0};
+    left     = count_i - next_q;
+    left_d   = (left < 32'(BufInsns)) ? ResW'(left) : BufMax;
+    to_page  = (13'h1000 - {1'b0, addr_d[11:0]}) >> 5;
+    page_d   = (to_page < 13'(BufInsns)) ? ResW'(to_page) : BufMax;
+    pre_ok_d = !start_i && !issue;
+  end
+
+  always_comb begin
+    free   = BufMax - res_q;
+    nburst = free;
+    if (left_q < nburst) nburst = left_q;
+    if (page_q < nburst) nburst = page_q;
+    issue  = !arv_q && active_q && !stop_i && pre_ok_q && nburst != '0;
   end
 
   always_comb begin
@@ -100,12 +123,12 @@ module dlp_ctrl_fetch #(
         arv_d = 1'b0;
         out_d = out_d + OutW'(32'(arn_q) * Beats);
       end
-      if (!arv_q && active_q && !stop_i && nburst != 0 && left != 0) begin
+      if (issue) begin
         arv_d    = 1'b1;
-        araddr_d = addr_next;
-        arn_d    = ResW'(nburst);
-        next_d   = next_q + nburst;
-        res_d    = res_d + ResW'(nburst);
+        araddr_d = addr_q;
+        arn_d    = nburst;
+        next_d   = next_q + 32'(nburst);
+        res_d    = res_d + nburst;
       end
       // R channel
       if (m_axi_rvalid_i) begin
@@ -125,6 +148,10 @@ module dlp_ctrl_fetch #(
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
+      addr_q   <= '0;
+      left_q   <= '0;
+      page_q   <= '0;
+      pre_ok_q <= 1'b0;
       active_q <= 1'b0;
       next_q   <= '0;
       res_q    <= '0;
@@ -136,6 +163,10 @@ module dlp_ctrl_fetch #(
       asm_q    <= '0;
       aerr_q   <= 1'b0;
     end else begin
+      addr_q   <= addr_d;
+      left_q   <= left_d;
+      page_q   <= page_d;
+      pre_ok_q <= pre_ok_d;
       active_q <= active_d;
       next_q   <= next_d;
       res_q    <= res_d;
@@ -166,7 +197,9 @@ module dlp_ctrl_fetch #(
   assign head_insn_o  = fifo_rdata[255:0];
   assign head_err_o   = fifo_rdata[256];
   assign idle_o       = !arv_q && (out_q == '0);
-  assign waiting_o    = active_q && fifo_empty && (arv_q || out_q != '0 || left != '0);
+  // !pre_ok_q: just started (count_i != 0, so instructions are left) or an AR presented.
+  assign waiting_o    = active_q && fifo_empty &&
+                        (arv_q || out_q != '0 || !pre_ok_q || left_q != '0);
 
   assign m_axi_arvalid_o = arv_q;
   assign m_axi_araddr_o  = araddr_q;

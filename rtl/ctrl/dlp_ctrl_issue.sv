@@ -57,7 +57,9 @@ module dlp_ctrl_issue #(
   state_e       state_q, state_d;
   logic [255:0] insn_q, insn_d;
   logic [31:0]  index_q, index_d;
-  logic [15:0]  cout_q, cout_d, cin_q, cin_d, i_q, i_d, j_q, j_d;
+  // Repetitions left (outer i, inner j) rather than indices, so the last repetition and
+  // the inner wrap are zero tests instead of 16-bit compares against count - 1.
+  logic [15:0]  cinm1_q, cinm1_d, il_q, il_d, jl_q, jl_d;
   logic [95:0]  incout_q, incout_d, incin_q, incin_d;
   logic [95:0]  row_q, row_d, slot_q, slot_d;   // three 32-bit slots each
 
@@ -100,16 +102,15 @@ module dlp_ctrl_issue #(
   endfunction
 
   logic last_rep;
-  assign last_rep = (i_q == cout_q - 1'b1) && (j_q == cin_q - 1'b1);
+  assign last_rep = (il_q == '0) && (jl_q == '0);
 
   always_comb begin
     state_d  = state_q;
     insn_d   = insn_q;
     index_d  = index_q;
-    cout_d   = cout_q;
-    cin_d    = cin_q;
-    i_d      = i_q;
-    j_d      = j_q;
+    cinm1_d  = cinm1_q;
+    il_d     = il_q;
+    jl_d     = jl_q;
     incout_d = incout_q;
     incin_d  = incin_q;
     row_d    = row_q;
@@ -125,10 +126,9 @@ module dlp_ctrl_issue #(
           start_o  = 1'b1;
           insn_d   = h_insn;
           index_d  = h_index;
-          cout_d   = h_cout;
-          cin_d    = h_cin;
-          i_d      = '0;
-          j_d      = '0;
+          cinm1_d  = h_cin - 1'b1;     // counts are >= 1 (normalised at dispatch)
+          il_d     = h_cout - 1'b1;
+          jl_d     = h_cin - 1'b1;
           incout_d = h_incout & h_mask;
           incin_d  = h_incin & h_mask;
           row_d    = h_base;
@@ -156,12 +156,12 @@ module dlp_ctrl_issue #(
           end else begin
             if (stop_i) state_d = SIdle;
             else        state_d = SIssue;
-            if (j_q + 1'b1 != cin_q) begin
-              j_d    = j_q + 1'b1;
+            if (jl_q != '0) begin
+              jl_d   = jl_q - 1'b1;
               slot_d = add3(slot_q, incin_q);
             end else begin
-              j_d    = '0;
-              i_d    = i_q + 1'b1;
+              jl_d   = cinm1_q;
+              il_d   = il_q - 1'b1;
               row_d  = add3(row_q, incout_q);
               slot_d = add3(row_q, incout_q);
             end
@@ -185,10 +185,9 @@ module dlp_ctrl_issue #(
       state_q  <= SIdle;
       insn_q   <= '0;
       index_q  <= '0;
-      cout_q   <= '0;
-      cin_q    <= '0;
-      i_q      <= '0;
-      j_q      <= '0;
+      cinm1_q  <= '0;
+      il_q     <= '0;
+      jl_q     <= '0;
       incout_q <= '0;
       incin_q  <= '0;
       row_q    <= '0;
@@ -197,10 +196,9 @@ module dlp_ctrl_issue #(
       state_q  <= state_d;
       insn_q   <= insn_d;
       index_q  <= index_d;
-      cout_q   <= cout_d;
-      cin_q    <= cin_d;
-      i_q      <= i_d;
-      j_q      <= j_d;
+      cinm1_q  <= cinm1_d;
+      il_q     <= il_d;
+      jl_q     <= jl_d;
       incout_q <= incout_d;
       incin_q  <= incin_d;
       row_q    <= row_d;

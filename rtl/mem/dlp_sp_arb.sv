@@ -49,8 +49,17 @@ module dlp_sp_arb #(
     gnt_o   = found ? (Clients'(1) << sel) : '0;
     en_o    = found;
     we_o    = found & we_i[sel];
-    addr_o  = addr_i[sel*AddrW +: AddrW];
-    wdata_o = wdata_i[sel*Width +: Width];
+    // A mux over constant slices, not addr_i[sel*AddrW +: AddrW]: Yosys builds the
+    // multiplied index as a multiplier (a MULT18X18D on ECP5) in front of a shifter.
+    // Same value: client 0's when no request (sel = 0).
+    addr_o  = addr_i[AddrW-1:0];
+    wdata_o = wdata_i[Width-1:0];
+    for (int k = 1; k < Clients; k++) begin
+      if (sel == IdxW'(k)) begin
+        addr_o  = addr_i[k*AddrW +: AddrW];
+        wdata_o = wdata_i[k*Width +: Width];
+      end
+    end
     last_d  = found ? sel : last_q;
   end
 

@@ -2,8 +2,22 @@
 //
 // Written in the form FPGA tools infer as block RAM (Yosys memory_bram, Vivado): each
 // port reads with one cycle of latency (rdata_o valid the cycle after a read request,
-// read-first on a same-port write) and writes on the clock edge. A same-address write
-// on both ports in one cycle is undefined; the controllers never issue one.
+// read-first on a same-port write) and writes on the clock edge.
+//
+// Cross-port collisions: an access of the same row on both ports in one cycle with at
+// least one write (write/write, or a read on one port of the row the other port writes)
+// is UNDEFINED and not used. The simulation model returns the old word on the read port,
+// but the FPGA flow maps this RAM with a block-RAM description that assumes exactly that
+// (Yosys `wrtrans all old`), which ECP5 DP16KD does not guarantee, so no result may
+// depend on it. In dlp_top no race-free program causes one: port A of ACT/WGT serves
+// the DMA engines (LD and ST queues) and port B the compute units (CMP queue), which
+// only touch the same rows when ordered by tokens (else the program is racy and its
+// results undefined, docs/ARCHITECTURE.md "Determinism"); on ACC, port B is the compute
+// writes and port A the reads (matrix unit, vector unit, DMA): the matrix unit forwards
+// pending sums instead of reading a row it is writing (verif/mxu checks it), the
+// vector unit reads an item's inputs before it writes, and MXU and VPU commands do not
+// overlap (one CMP instruction at a time, done after the last write). The check below
+// stops a simulation (Verilator, Icarus) at the first collision.
 `default_nettype none
 
 module dlp_sram #(
@@ -41,5 +55,14 @@ module dlp_sram #(
       b_rdata_o <= mem_q[b_addr_i];
     end
   end
+
+`ifndef SYNTHESIS
+  always @(posedge clk_i) begin
+    if (a_en_i && b_en_i && (a_we_i || b_we_i) && a_addr_i == b_addr_i) begin
+      $error("dlp_sram: same-row access on both ports with a write (row %0d, we a/b %0b/%0b)",
+             a_addr_i, a_we_i, b_we_i);
+    end
+  end
+`endif
 
 endmodule

@@ -9,27 +9,33 @@
 //        --> S2 (add) --> WQ (2 entries) --acc_wr_*--> ACC
 //
 // * Array: weight stationary, PE(k, n) holds WGT[t + n][k]. A row launched in cycle e
-//   reaches PE(k, n) in cycle e + k + n; the result row leaves the de-skew aligned in
-//   cycle e + 2N - 1. The array never stalls: a row is only launched when RF has room
-//   for it (credits), idle cycles carry bubbles.
+//   reaches PE(k, n) in cycle e + 1 + k + n (the skew has one register more than k, so no
+//   launch logic is in series with a PE multiplier); the result row leaves the de-skew
+//   aligned in cycle e + 2N. The array never stalls: a row is only launched when RF has
+//   room for it (credits), idle cycles carry bubbles.
 // * Weights: rows wgt .. wgt + n_r2*n_r1*N - 1 are prefetched in order into WF (two
 //   tiles deep). A tile moves into the shadow registers column by column on the
-//   diagonal (column n in cycle c0 + n), starting no earlier than N-1 cycles after the
-//   previous tile's first row was launched (when every PE of column n has switched);
-//   the new tile's first row may launch from c0 + 1 and carries the switch marker. With
-//   n_pix >= N the array takes one row every cycle across tile boundaries.
+//   diagonal (column n in cycle c0 + n; the PEs see the write one cycle later, in
+//   c0 + 1 + n, as the rows: enables and data are registered once like the skew),
+//   starting no earlier than N-1 cycles after the previous tile's first row was launched
+//   (when every PE of column n has switched); the new tile's first row may launch from
+//   c0 + 1 and carries the switch marker. With n_pix >= N the array takes one row every
+//   cycle across tile boundaries.
 // * Accumulate: S1 (RF head) reads ACC[acc + p] unless the first reduction step with clr
 //   (base 0) or the row is still pending in S2/WQ, in which case the newest pending sum is
 //   forwarded (read-after-write hazard of small n_pix). S2 adds, WQ writes. S1 only moves
 //   when S2 + WQ hold at most two rows, so S2/WQ never overflow whatever the grants.
-// * Range check (SP_RANGE) in the cycle after the command is accepted, before any access.
+// * Range check (SP_RANGE) in the two cycles after the command is accepted, before any
+//   access (split for timing: no multiplier in series with the 35-bit sums and the state
+//   machine): StCheck registers the products and partial sums, StRange adds and compares.
+//   An out-of-range command leaves StRange with done_o/err_o in the next cycle.
 //   done_o pulses one cycle after the last ACC write was granted.
 //
 // Timing without grant stalls (testbench measurement): command accepted to done_o =
-// n_r2*n_r1*n_pix + 3N + 6 cycles when n_pix >= N (first tile fetch N + 1, array 2N - 1,
-// accumulate ~4), i.e. one row per cycle across tile boundaries; with n_pix < N each tile
-// takes N cycles (its weight load). n_pix = 256, n_r1 = 16: 0.996 / 0.993 / 0.987 rows
-// per cycle for N = 4 / 8 / 16.
+// n_r2*n_r1*n_pix + 3N + 8 cycles when n_pix >= N (range check 2, first tile fetch N + 1,
+// array 2N, accumulate ~4), i.e. one row per cycle across tile boundaries; with
+// n_pix < N each tile takes N cycles (its weight load). n_pix = 256, n_r1 = 16: 0.995 /
+// 0.992 / 0.987 rows per cycle for N = 4 / 8 / 16.
 // Scratchpad ports follow rtl/README.md: request held until granted, read data the cycle
 // after the grant. acc_wr has no rdata (write only); read ports drive we_o = 0.
 `default_nettype none
@@ -104,13 +110,13 @@ module dlp_mxu #(
   localparam int WfCntW  = $clog2(WfDepth + 1);
   localparam int RfCntW  = $clog2(RfDepth + 1);
   localparam int ColW    = $clog2(N);
-  localparam int Lat     = 2 * N - 1;       // launch to aligned result row
+  localparam int Lat     = 2 * N;           // launch to aligned result row
   localparam int TagW    = AccAW + 2;       // {acc row, first, tile start}
   localparam int AfW     = RowW + TagW;
   localparam int RfW     = AccW + AccAW + 1; // {result, acc row, first}
 
   // ------------------------------------------------------------------ command
-  typedef enum logic [1:0] {StIdle, StCheck, StRun} state_e;
+  typedef enum logic [1:0] {StIdle, StCheck, StRange, StRun} state_e;
   state_e state_q, state_d;
 
   logic        clr_q, clr_d;
@@ -119,25 +125,35 @@ module dlp_mxu #(
   logic [15:0] spix_q, spix_d, sr1_q, sr1_d, sr2_q, sr2_d;
   logic        done_q, done_d, err_q, err_d;
 
-  // range check (StCheck)
-  logic [34:0] amax;
-  logic [31:0] ntiles;
-  logic [36:0] wend;
-  logic [32:0] aend;
+  // Range check, two cycles, the ISS's (same result):
+  //   act + (n_pix-1)*s_pix + (n_r1-1)*s_r1 + (n_r2-1)*s_r2 < ActRows,
+  //   wgt + n_r2*n_r1*N <= WgtRows,  acc + n_pix <= AccRows.
+  // The counts minus one are registered with the command (StIdle). StCheck: products and
+  // two-operand partial sums, registered; StRange: the last add and the compares, which
+  // decide the next state. The partial sums are registered every cycle (free-running: the
+  // command registers only change in StIdle), so in StRange they belong to the command.
+  logic [15:0] npix_m1_q, npix_m1_d, nr1_m1_q, nr1_m1_d, nr2_m1_q, nr2_m1_d;
+  logic [15:0] npix_m1, nr1_m1, nr2_m1;
+  logic [34:0] asum0_q, asum0_d, asum1_q, asum1_d, amax;
+  logic [31:0] ntiles_q, ntiles_d;
+  logic [36:0] wend_q, wend_d;
+  logic        aend_bad_q, aend_bad_d;
   logic        range_bad;
 
-  logic [15:0] npix_m1, nr1_m1, nr2_m1;
+  assign npix_m1 = npix_m1_q;
+  assign nr1_m1  = nr1_m1_q;
+  assign nr2_m1  = nr2_m1_q;
 
   always_comb begin
-    npix_m1 = npix_q - 16'd1;
-    nr1_m1  = nr1_q - 16'd1;
-    nr2_m1  = nr2_q - 16'd1;
-    amax   = 35'(act_q) + 35'(32'(npix_m1) * 32'(spix_q)) +
-             35'(32'(nr1_m1) * 32'(sr1_q)) + 35'(32'(nr2_m1) * 32'(sr2_q));
-    ntiles = 32'(nr2_q) * 32'(nr1_q);
-    wend   = 37'(wgt_q) + (37'(ntiles) << $clog2(N));
-    aend   = 33'(acc_q) + 33'(npix_q);
-    range_bad = (amax >= 35'(ActRows)) || (wend > 37'(WgtRows)) || (aend > 33'(AccRows));
+    // StCheck
+    asum0_d    = 35'(act_q) + 35'(32'(npix_m1) * 32'(spix_q));
+    asum1_d    = 35'(32'(nr1_m1) * 32'(sr1_q)) + 35'(32'(nr2_m1) * 32'(sr2_q));
+    ntiles_d   = 32'(nr2_q) * 32'(nr1_q);
+    wend_d     = 37'(wgt_q) + (37'(ntiles_d) << $clog2(N));
+    aend_bad_d = (33'(acc_q) + 33'(npix_q)) > 33'(AccRows);
+    // StRange
+    amax       = asum0_q + asum1_q;
+    range_bad  = (amax >= 35'(ActRows)) || (wend_q > 37'(WgtRows)) || aend_bad_q;
   end
 
   logic run;
@@ -198,8 +214,11 @@ module dlp_mxu #(
     atag_d   = atag_q;
     wrow_d   = wrow_q;
     wleft_d  = wleft_q;
-    if (state_q == StCheck && !range_bad) begin
-      seq_v_d  = 1'b1;
+    // Sequencer start in StRange. Only seq_v and wleft (which make the requests) depend
+    // on the check; the rest is loaded either way (unused after an error), which keeps
+    // range_bad off the 32-bit address registers.
+    if (state_q == StRange) begin
+      seq_v_d  = !range_bad;
       p_d      = '0;
       r1_d     = '0;
       r2_d     = '0;
@@ -208,7 +227,7 @@ module dlp_mxu #(
       ar2_d    = act_q;
       accrow_d = acc_row0;
       wrow_d   = wgt_q;
-      wleft_d  = ntiles << $clog2(N);
+      wleft_d  = range_bad ? 32'd0 : (ntiles_q << $clog2(N));
     end
     if (act_issue) begin
       atag_d = {accrow_q, clr_q && r1_q == '0 && r2_q == '0, p_q == '0};
@@ -303,6 +322,17 @@ module dlp_mxu #(
     if (launch && h_tstart) armed_d = 1'b0;
   end
 
+  // The transfer reaches the PEs one cycle later, registered (see the array).
+  logic [N-1:0]    wload_q, wload_d;
+  logic [RowW-1:0] wdata_q;
+  always_comb begin
+    for (int n = 0; n < N; n++) wload_d[n] = xfer_we && xfer_col == ColW'(n);
+  end
+
+  always_ff @(posedge clk_i) begin
+    wdata_q <= wf_head;   // datapath, no reset (only used under wload_q)
+  end
+
   // ------------------------------------------------------------------ launch
   always_comb begin
     rf_credit = (32'(rf_count) + 32'(arr_inf_q)) < RfDepth;
@@ -329,7 +359,7 @@ module dlp_mxu #(
   for (genvar k = 0; k < N; k++) begin : g_row
     logic [8:0] skew_in, skew_out;
     assign skew_in = launch ? {h_data[8*k +: 8], h_tstart} : 9'd0;
-    dlp_mxu_delay #(.Width(9), .Stages(k)) u_skew (
+    dlp_mxu_delay #(.Width(9), .Stages(k + 1)) u_skew (
       .clk_i,
       .rst_ni,
       .d_i (skew_in),
@@ -345,8 +375,8 @@ module dlp_mxu #(
         .a_i     (pe_a[k][n]),
         .sw_i    (pe_sw[k][n]),
         .psum_i  (pe_ps[k][n]),
-        .wload_i (xfer_we && xfer_col == ColW'(n)),
-        .wdata_i (wf_head[8*k +: 8]),
+        .wload_i (wload_q[n]),
+        .wdata_i (wdata_q[8*k +: 8]),
         .a_o     (pe_a[k][n+1]),
         .sw_o    (pe_sw[k][n+1]),
         .psum_o  (pe_ps[k+1][n])
@@ -499,7 +529,7 @@ module dlp_mxu #(
   assign drained = !seq_v_q && !act_inf_q && (af_count == '0) && (arr_inf_q == '0) &&
                    (rf_count == '0) && !s2_v_q && !wq_v0_q && !wq_v1_q &&
                    (wleft_q == '0) && !wgt_inf_q && (wf_count == '0) && !xfer_busy_q &&
-                   !armed_q;
+                   (wload_q == '0) && !armed_q;
 
   always_comb begin
     state_d = state_q;
@@ -510,6 +540,9 @@ module dlp_mxu #(
     npix_d  = npix_q;
     nr1_d   = nr1_q;
     nr2_d   = nr2_q;
+    npix_m1_d = npix_m1_q;
+    nr1_m1_d  = nr1_m1_q;
+    nr2_m1_d  = nr2_m1_q;
     spix_d  = spix_q;
     sr1_d   = sr1_q;
     sr2_d   = sr2_q;
@@ -526,12 +559,16 @@ module dlp_mxu #(
           npix_d  = in_npix;
           nr1_d   = in_nr1;
           nr2_d   = in_nr2;
+          npix_m1_d = in_npix - 16'd1;
+          nr1_m1_d  = in_nr1 - 16'd1;
+          nr2_m1_d  = in_nr2 - 16'd1;
           spix_d  = in_spix;
           sr1_d   = in_sr1;
           sr2_d   = in_sr2;
         end
       end
-      StCheck: begin
+      StCheck: state_d = StRange;
+      StRange: begin
         if (range_bad) begin
           state_d = StIdle;
           done_d  = 1'b1;
@@ -577,6 +614,14 @@ module dlp_mxu #(
       spix_q      <= '0;
       sr1_q       <= '0;
       sr2_q       <= '0;
+      npix_m1_q   <= '0;
+      nr1_m1_q    <= '0;
+      nr2_m1_q    <= '0;
+      asum0_q     <= '0;
+      asum1_q     <= '0;
+      ntiles_q    <= '0;
+      wend_q      <= '0;
+      aend_bad_q  <= 1'b0;
       done_q      <= 1'b0;
       err_q       <= 1'b0;
       seq_v_q     <= 1'b0;
@@ -595,6 +640,7 @@ module dlp_mxu #(
       xfer_busy_q <= 1'b0;
       xfer_col_q  <= '0;
       armed_q     <= 1'b0;
+      wload_q     <= '0;
       since_q     <= ColW'(N - 1);
       arr_inf_q   <= '0;
       s2_v_q      <= 1'b0;
@@ -620,6 +666,14 @@ module dlp_mxu #(
       spix_q      <= spix_d;
       sr1_q       <= sr1_d;
       sr2_q       <= sr2_d;
+      npix_m1_q   <= npix_m1_d;
+      nr1_m1_q    <= nr1_m1_d;
+      nr2_m1_q    <= nr2_m1_d;
+      asum0_q     <= asum0_d;
+      asum1_q     <= asum1_d;
+      ntiles_q    <= ntiles_d;
+      wend_q      <= wend_d;
+      aend_bad_q  <= aend_bad_d;
       done_q      <= done_d;
       err_q       <= err_d;
       seq_v_q     <= seq_v_d;
@@ -638,6 +692,7 @@ module dlp_mxu #(
       xfer_busy_q <= xfer_busy_d;
       xfer_col_q  <= xfer_col_d;
       armed_q     <= armed_d;
+      wload_q     <= wload_d;
       since_q     <= since_d;
       arr_inf_q   <= arr_inf_d;
       s2_v_q      <= s2_v_d;

@@ -3,8 +3,9 @@
 // Executes one repetition of a LOAD per command (rtl/README.md execution-unit contract;
 // cmd_slot0_i = first scratchpad row, cmd_slot1_i = DDR byte address, slot 2 unused).
 //
-//   IDLE --cmd--> CHECK (1 cycle: SP_RANGE, DMA_ALIGN, DMA_WINDOW in the spec's order,
-//   dlp_dma_check) --fail--> DONE (err, no request issued)
+//   IDLE --cmd--> CHECK (3 cycles SCheck/SCheck2/SCheck3: SP_RANGE, DMA_ALIGN, DMA_WINDOW
+//   in the spec's order, dlp_dma_check, two register stages) --fail--> DONE (err, no
+//   request issued)
 //                 --pass--> RUN --> DONE (done_o pulse) --> IDLE
 //
 // RUN has two independent walkers over the same repetition:
@@ -117,7 +118,7 @@ module dlp_dma_load #(
   localparam int KW     = $clog2(MaxK) + 1;
   localparam int OutW   = $clog2(MaxOutstanding + 1);
 
-  typedef enum logic [1:0] {SIdle, SCheck, SRun, SDone} state_e;
+  typedef enum logic [2:0] {SIdle, SCheck, SCheck2, SCheck3, SRun, SDone} state_e;
   state_e state_q, state_d;
 
   // ---------------------------------------------------------------- command registers
@@ -211,6 +212,8 @@ module dlp_dma_load #(
   end
 
   dlp_dma_check u_check (
+    .clk_i       (clk_i),
+    .rst_ni      (rst_ni),
     .sram_i      (sram_q),
     .dram_i      (dram_q),
     .x_size_i    (xs_q),
@@ -239,7 +242,7 @@ module dlp_dma_load #(
   logic [OutW-1:0] out_q, out_d;
   logic            ar_fire, rlast_fire;
 
-  assign start = (state_q == SCheck) && !chk_err;
+  assign start = (state_q == SCheck3) && !chk_err;
 
   dlp_dma_bursts #(.AxiDataBytes(B)) u_bursts (
     .clk_i       (clk_i),
@@ -427,7 +430,9 @@ module dlp_dma_load #(
     res_addr_d = res_addr_q;
     case (state_q)
       SIdle: if (cmd_fire) state_d = SCheck;
-      SCheck: begin
+      SCheck:  state_d = SCheck2;   // dlp_dma_check stage 1
+      SCheck2: state_d = SCheck3;   // stage 2
+      SCheck3: begin                // chk_err/chk_code valid
         if (chk_err) begin
           state_d    = SDone;
           res_err_d  = 1'b1;

@@ -3,7 +3,8 @@
 // Executes one repetition of a STORE per command (rtl/README.md execution-unit contract;
 // cmd_slot0_i = first scratchpad row, cmd_slot1_i = DDR byte address, slot 2 unused).
 //
-//   IDLE --cmd--> CHECK (1 cycle: SP_RANGE, DMA_ALIGN, DMA_WINDOW, dlp_dma_check)
+//   IDLE --cmd--> CHECK (3 cycles SCheck/SCheck2/SCheck3: SP_RANGE, DMA_ALIGN, DMA_WINDOW,
+//   dlp_dma_check, two register stages)
 //   --fail--> DONE (err, no request issued);  --pass--> RUN --> DONE --> IDLE
 //
 // RUN:
@@ -111,7 +112,7 @@ module dlp_dma_store #(
   localparam int ElemW     = N * 32 + LgB + 1;   // {last of run, offset in beat, data}
   localparam int ElemCntW  = $clog2(ElemDepth + 1);
 
-  typedef enum logic [1:0] {SIdle, SCheck, SRun, SDone} state_e;
+  typedef enum logic [2:0] {SIdle, SCheck, SCheck2, SCheck3, SRun, SDone} state_e;
   state_e state_q, state_d;
 
   // ---------------------------------------------------------------- command registers
@@ -175,6 +176,8 @@ module dlp_dma_store #(
   end
 
   dlp_dma_check u_check (
+    .clk_i       (clk_i),
+    .rst_ni      (rst_ni),
     .sram_i      (sram_q),
     .dram_i      (dram_q),
     .x_size_i    (xs_q),
@@ -209,7 +212,7 @@ module dlp_dma_store #(
   logic            elem_full;           // the credit check (elem_cnt) keeps it from filling
   /* verilator lint_on UNUSEDSIGNAL */
 
-  assign start = (state_q == SCheck) && !chk_err;
+  assign start = (state_q == SCheck3) && !chk_err;
 
   dlp_dma_bursts #(.AxiDataBytes(B)) u_bursts (
     .clk_i       (clk_i),
@@ -484,7 +487,9 @@ module dlp_dma_store #(
     res_addr_d = res_addr_q;
     case (state_q)
       SIdle: if (cmd_fire) state_d = SCheck;
-      SCheck: begin
+      SCheck:  state_d = SCheck2;   // dlp_dma_check stage 1
+      SCheck2: state_d = SCheck3;   // stage 2
+      SCheck3: begin                // chk_err/chk_code valid
         if (chk_err) begin
           state_d    = SDone;
           res_err_d  = 1'b1;

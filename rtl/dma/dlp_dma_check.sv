@@ -16,11 +16,12 @@
 //               (< 2^50; fp_end = 0 wraps to "bad", as the 50-bit original did)
 // computed as:
 //   - box: box_x * box_y is registered as its low 17 bits plus "it is >= 2^17". A box
-//     >= 2^17 rows (with box_z != 0) is always out of range (rows < 2^17), so stage 2
-//     compares (box_xy mod 2^17) * box_z against rows - sram (registered).
+//     >= 2^17 rows (with box_z != 0) is always out of range (rows < 2^17), and so is any
+//     box when sram > rows; otherwise stage 2 compares (box_xy mod 2^17) * box_z against
+//     rows - sram (registered, < 2^17).
 //   - footprint: fp_end - 1 > win_limit  <=>  fp_end - win_limit - 2 >= 0. Stage 1
-//     registers the two 18-bit-split partial products of each stride product and
-//     c = dram + (x_size << lg_e) - win_limit - 2; stage 2 adds the five terms (52-bit
+//     registers the two 18-bit-split partial products of each stride product,
+//     x_size << lg_e and c = dram - win_limit - 2; stage 2 adds the six terms (52-bit
 //     signed) and takes the sign.
 `default_nettype none
 
@@ -49,21 +50,24 @@ module dlp_dma_check (
   logic [15:0] zm1, ym1;
   logic [33:0] box_xy;
   logic [22:0] x_bytes;
+  logic [7:0]  e_low;
   logic [31:0] e_mask;
 
   assign zm1     = z_size_i - 16'd1;
   assign ym1     = y_size_i - 16'd1;
   assign box_xy  = box_x_i * box_y_i;
   assign x_bytes = 23'(x_size_i) << lg_e_i;
-  assign e_mask  = (32'd1 << lg_e_i) - 32'd1;
+  assign e_low   = 8'hff << lg_e_i;
+  assign e_mask  = {24'd0, ~e_low};            // bits below the element size
 
   logic [33:0] zp_lo_q, yp_lo_q;    // (size-1) * stride[17:0]
   logic [29:0] zp_hi_q, yp_hi_q;    // (size-1) * stride[31:18]
   logic [16:0] bxy_q;               // box_x * box_y mod 2^17
-  logic        bxy_big_q;           // box_x * box_y >= 2^17
-  logic        bz_nz_q;             // box_z != 0
-  logic [33:0] rem_q;               // rows - sram (signed)
-  logic [51:0] c_q;                 // dram + x_bytes - win_limit - 2 (signed)
+  logic        big_q;               // box_x * box_y >= 2^17 and box_z != 0
+  logic        over_q;              // sram > rows
+  logic [16:0] rem_q;               // rows - sram (when !over_q)
+  logic [51:0] c_q;                 // dram - win_limit - 2 (signed)
+  logic [22:0] xb_q;                // x_size << lg_e
   logic        align_q, base_q, fp_zero_q;
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
@@ -73,10 +77,11 @@ module dlp_dma_check (
       yp_lo_q   <= '0;
       yp_hi_q   <= '0;
       bxy_q     <= '0;
-      bxy_big_q <= 1'b0;
-      bz_nz_q   <= 1'b0;
+      big_q     <= 1'b0;
+      over_q    <= 1'b0;
       rem_q     <= '0;
       c_q       <= '0;
+      xb_q      <= '0;
       align_q   <= 1'b0;
       base_q    <= 1'b0;
       fp_zero_q <= 1'b0;
@@ -86,10 +91,11 @@ module dlp_dma_check (
       yp_lo_q   <= 34'(ym1) * 34'(y_stride_i[17:0]);
       yp_hi_q   <= 30'(ym1) * 30'(y_stride_i[31:18]);
       bxy_q     <= box_xy[16:0];
-      bxy_big_q <= |box_xy[33:17];
-      bz_nz_q   <= |box_z_i;
-      rem_q     <= 34'(rows_i) - 34'(sram_i);
-      c_q       <= 52'(dram_i) + 52'(x_bytes) - 52'(win_limit_i) - 52'd2;
+      big_q     <= (|box_xy[33:17]) && (|box_z_i);
+      over_q    <= sram_i > 32'(rows_i);
+      rem_q     <= rows_i - sram_i[16:0];
+      c_q       <= 52'(dram_i) - 52'(win_limit_i) - 52'd2;
+      xb_q      <= x_bytes;
       align_q   <= |((dram_i | y_stride_i | z_stride_i) & e_mask);
       base_q    <= dram_i < win_base_i;
       // fp_end = 0 (only with x_size = 0, which dispatch rejects): every term is zero
@@ -104,9 +110,9 @@ module dlp_dma_check (
   logic        sp_bad, win_bad;
 
   assign box_lo  = bxy_q * box_z_i;
-  assign sp_bad  = (bxy_big_q && bz_nz_q) ||
-                   ($signed({1'b0, box_lo}) > $signed({rem_q[33], rem_q}));
-  assign t       = c_q + 52'(zp_lo_q) + (52'(zp_hi_q) << 18) + 52'(yp_lo_q) + (52'(yp_hi_q) << 18);
+  assign sp_bad  = big_q || over_q || (box_lo > 34'(rem_q));
+  assign t       = c_q + 52'(xb_q) + 52'(zp_lo_q) + (52'(zp_hi_q) << 18) + 52'(yp_lo_q) +
+                   (52'(yp_hi_q) << 18);
   assign win_bad = base_q || fp_zero_q || !t[51];
 
   logic sp_q, align2_q, win_q;

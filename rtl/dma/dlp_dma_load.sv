@@ -295,7 +295,10 @@ module dlp_dma_load #(
   logic [LgB-1:0] elem_lo_q, elem_lo_d, run_lo_q, run_lo_d, plane_lo_q, plane_lo_d;
   logic           walk_done_q, walk_done_d;
   logic           hold_q;
-  logic           in_x, in_y, in_z, is_pad, last_x;
+  logic           in_x_q, in_x_d, in_y_q, in_y_d, in_z_q, in_z_d;   // (xp, yp, zp) in data
+  logic           in_x0, in_y0, in_z0, in_x_inc, in_y_inc, in_z_inc;
+  logic [16:0]    bxm1_q, bym1_q, bzm1_q, xlast_q;
+  logic           is_pad, last_x;
   logic           wr_req, gnt, fire, consume;
   logic [LgB-1:0] lo_sum;      // element's end offset in its beat (mod bus bytes)
   logic [BufW-1:0] buf_q, buf_d, elem;
@@ -303,11 +306,31 @@ module dlp_dma_load #(
   logic [KW-1:0]  fill_q, fill_d, fill_pos;
   logic           r_fire;
 
-  assign in_x   = (xp_q >= xlo_q) && (xp_q < xhi_q);
-  assign in_y   = (yp_q >= ylo_q) && (yp_q < yhi_q);
-  assign in_z   = (zp_q >= zlo_q) && (zp_q < zhi_q);
-  assign is_pad = !(in_x && in_y && in_z);
-  assign last_x = (xp_q == xhi_q - 17'd1);
+  // Timing: "is (xp, yp, zp) a data position" is kept in registers (in_*_q, for the
+  // position in xp_q/yp_q/zp_q during RUN), updated from the range checks of the next
+  // index (in_*_inc) or of index 0 (in_*0); the box ends (b*m1_q) and the last data
+  // column (xlast_q) are computed in the CHECK cycles.
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      bxm1_q  <= '0;
+      bym1_q  <= '0;
+      bzm1_q  <= '0;
+      xlast_q <= '0;
+    end else if (state_q == SCheck) begin
+      bxm1_q  <= bx_q - 17'd1;
+      bym1_q  <= by_q - 17'd1;
+      bzm1_q  <= bz_q - 17'd1;
+      xlast_q <= xhi_q - 17'd1;
+    end
+  end
+  assign in_x0    = (xlo_q == '0) && (xhi_q != '0);
+  assign in_y0    = (ylo_q == '0) && (yhi_q != '0);
+  assign in_z0    = (zlo_q == '0) && (zhi_q != '0);
+  assign in_x_inc = (xp_q + 17'd1 >= xlo_q) && (xp_q + 17'd1 < xhi_q);
+  assign in_y_inc = (yp_q + 17'd1 >= ylo_q) && (yp_q + 17'd1 < yhi_q);
+  assign in_z_inc = (zp_q + 17'd1 >= zlo_q) && (zp_q + 17'd1 < zhi_q);
+  assign is_pad   = !(in_x_q && in_y_q && in_z_q);
+  assign last_x   = (xp_q == xlast_q);
 
   assign wr_req = (state_q == SRun) && !walk_done_q &&
                   (hold_q || (!err_q && (is_pad || full_q)));
@@ -339,8 +362,8 @@ module dlp_dma_load #(
   // Next run / plane offsets (outside the always_comb, which must not read its own
   // outputs: Icarus re-triggers on them).
   logic [LgB-1:0] run_lo_y, plane_lo_z;
-  assign run_lo_y   = run_lo_q + ((in_z && in_y) ? ystr_lo : '0);
-  assign plane_lo_z = plane_lo_q + (in_z ? zstr_lo : '0);
+  assign run_lo_y   = run_lo_q + ((in_z_q && in_y_q) ? ystr_lo : '0);
+  assign plane_lo_z = plane_lo_q + (in_z_q ? zstr_lo : '0);
 
   always_comb begin
     xp_d        = xp_q;
@@ -351,10 +374,16 @@ module dlp_dma_load #(
     run_lo_d    = run_lo_q;
     plane_lo_d  = plane_lo_q;
     walk_done_d = walk_done_q;
+    in_x_d      = in_x_q;
+    in_y_d      = in_y_q;
+    in_z_d      = in_z_q;
     if (start) begin
       xp_d        = '0;
       yp_d        = '0;
       zp_d        = '0;
+      in_x_d      = in_x0;
+      in_y_d      = in_y0;
+      in_z_d      = in_z0;
       row_d       = sram_row;
       elem_lo_d   = dram_lo;
       run_lo_d    = dram_lo;
@@ -362,22 +391,30 @@ module dlp_dma_load #(
       walk_done_d = 1'b0;
     end else if (fire) begin
       row_d = row_q + 17'd1;
-      if (xp_q != bx_q - 17'd1) begin
-        xp_d = xp_q + 17'd1;
+      if (xp_q != bxm1_q) begin
+        xp_d   = xp_q + 17'd1;
+        in_x_d = in_x_inc;
         if (!is_pad) elem_lo_d = lo_sum;
       end else begin
-        xp_d = '0;
-        if (yp_q != by_q - 17'd1) begin
-          yp_d = yp_q + 17'd1;
+        xp_d   = '0;
+        in_x_d = in_x0;
+        if (yp_q != bym1_q) begin
+          yp_d   = yp_q + 17'd1;
+          in_y_d = in_y_inc;
           run_lo_d  = run_lo_y;
           elem_lo_d = run_lo_y;
         end else begin
-          yp_d = '0;
+          yp_d   = '0;
+          in_y_d = in_y0;
           plane_lo_d = plane_lo_z;
           run_lo_d   = plane_lo_z;
           elem_lo_d  = plane_lo_z;
-          if (zp_q != bz_q - 17'd1) zp_d = zp_q + 17'd1;
-          else walk_done_d = 1'b1;
+          if (zp_q != bzm1_q) begin
+            zp_d   = zp_q + 17'd1;
+            in_z_d = in_z_inc;
+          end else begin
+            walk_done_d = 1'b1;
+          end
         end
       end
     end
@@ -479,6 +516,9 @@ module dlp_dma_load #(
       xp_q        <= '0;
       yp_q        <= '0;
       zp_q        <= '0;
+      in_x_q      <= 1'b0;
+      in_y_q      <= 1'b0;
+      in_z_q      <= 1'b0;
       row_q       <= '0;
       elem_lo_q   <= '0;
       run_lo_q    <= '0;
@@ -499,6 +539,9 @@ module dlp_dma_load #(
       xp_q        <= xp_d;
       yp_q        <= yp_d;
       zp_q        <= zp_d;
+      in_x_q      <= in_x_d;
+      in_y_q      <= in_y_d;
+      in_z_q      <= in_z_d;
       row_q       <= row_d;
       elem_lo_q   <= elem_lo_d;
       run_lo_q    <= run_lo_d;

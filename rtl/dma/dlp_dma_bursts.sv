@@ -29,8 +29,8 @@ module dlp_dma_bursts #(
   input  wire logic        start_i,
   input  wire logic [31:0] dram_i,
   input  wire logic [22:0] run_bytes_i,
-  input  wire logic [15:0] y_size_i,
-  input  wire logic [15:0] z_size_i,
+  input  wire logic [15:0] y_size_m1_i,  // y_size - 1
+  input  wire logic [15:0] z_size_m1_i,  // z_size - 1
   input  wire logic [31:0] y_stride_i,
   input  wire logic [31:0] z_stride_i,
   output      logic        valid_o,
@@ -40,8 +40,7 @@ module dlp_dma_bursts #(
 );
 
   localparam int LgB       = $clog2(AxiDataBytes);
-  localparam int PageBeats = 4096 / AxiDataBytes;
-  localparam int PW        = 12 - LgB;        // beat index inside a 4 KiB page
+  localparam int PW        = 12 - LgB;        // beat index inside a 4 KiB page (4096/B beats)
 
   logic        busy_q, busy_d;
   logic [31:0] cur_q, cur_d;      // address of the next beat (beat aligned)
@@ -69,7 +68,7 @@ module dlp_dma_bursts #(
   endfunction
 
   assign pg_m1   = ~cur_q[11:LgB];
-  assign pg_cut  = ((32'(pg_m1) >> 8) == 32'd0);   // constant 1 when PageBeats <= 256
+  assign pg_cut  = ((32'(pg_m1) >> 8) == 32'd0);   // constant 1 when a page is <= 256 beats
   assign lim_m1  = pg_cut ? 8'(pg_m1) : 8'd255;
   assign run_end = (left_q <= 23'(lim_m1));
   assign cur_in  = pg_cut ? {cur_q[31:12] + 20'd1, 12'd0} : cur_q + (32'd256 << LgB);
@@ -103,8 +102,8 @@ module dlp_dma_bursts #(
       busy_d  = 1'b1;
       run_d   = dram_i;
       plane_d = dram_i;
-      yl_d    = y_size_i - 16'd1;
-      zl_d    = z_size_i - 16'd1;
+      yl_d    = y_size_m1_i;
+      zl_d    = z_size_m1_i;
       rbm1_d  = rbm1_s;
       cur_d   = beat_of(dram_i);
       left_d  = 23'(span_s >> LgB);
@@ -116,7 +115,7 @@ module dlp_dma_bursts #(
         busy_d = 1'b0;
       end else begin
         if (y_last) begin
-          yl_d = y_size_i - 16'd1;
+          yl_d = y_size_m1_i;
           zl_d = zl_q - 16'd1;
         end else begin
           yl_d = yl_q - 16'd1;

@@ -20,9 +20,8 @@
 //     box when sram > rows; otherwise stage 2 compares (box_xy mod 2^17) * box_z against
 //     rows - sram (registered, < 2^17).
 //   - footprint: fp_end - 1 > win_limit  <=>  fp_end - win_limit - 2 >= 0. Stage 1
-//     registers the two 18-bit-split partial products of each stride product,
-//     x_size << lg_e and c = dram - win_limit - 2; stage 2 adds the six terms (52-bit
-//     signed) and takes the sign.
+//     registers the two stride products, x_size << lg_e and c = dram - win_limit - 2;
+//     stage 2 adds the four terms (52-bit signed) and takes the sign.
 `default_nettype none
 
 module dlp_dma_check (
@@ -31,8 +30,8 @@ module dlp_dma_check (
   input  wire logic [31:0] sram_i,
   input  wire logic [31:0] dram_i,
   input  wire logic [15:0] x_size_i,
-  input  wire logic [15:0] y_size_i,
-  input  wire logic [15:0] z_size_i,
+  input  wire logic [15:0] y_size_m1_i, // y_size - 1 (mod 2^16)
+  input  wire logic [15:0] z_size_m1_i, // z_size - 1 (mod 2^16)
   input  wire logic [16:0] box_x_i,
   input  wire logic [16:0] box_y_i,
   input  wire logic [16:0] box_z_i,
@@ -47,21 +46,17 @@ module dlp_dma_check (
 );
 
   // ---------------------------------------------------------------- stage 1
-  logic [15:0] zm1, ym1;
   logic [33:0] box_xy;
   logic [22:0] x_bytes;
   logic [7:0]  e_low;
   logic [31:0] e_mask;
 
-  assign zm1     = z_size_i - 16'd1;
-  assign ym1     = y_size_i - 16'd1;
   assign box_xy  = box_x_i * box_y_i;
   assign x_bytes = 23'(x_size_i) << lg_e_i;
   assign e_low   = 8'hff << lg_e_i;
   assign e_mask  = {24'd0, ~e_low};            // bits below the element size
 
-  logic [33:0] zp_lo_q, yp_lo_q;    // (size-1) * stride[17:0]
-  logic [29:0] zp_hi_q, yp_hi_q;    // (size-1) * stride[31:18]
+  logic [47:0] zp_q, yp_q;          // (size-1) * stride
   logic [16:0] bxy_q;               // box_x * box_y mod 2^17
   logic        big_q;               // box_x * box_y >= 2^17 and box_z != 0
   logic        over_q;              // sram > rows
@@ -72,10 +67,8 @@ module dlp_dma_check (
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
-      zp_lo_q   <= '0;
-      zp_hi_q   <= '0;
-      yp_lo_q   <= '0;
-      yp_hi_q   <= '0;
+      zp_q      <= '0;
+      yp_q      <= '0;
       bxy_q     <= '0;
       big_q     <= 1'b0;
       over_q    <= 1'b0;
@@ -86,10 +79,8 @@ module dlp_dma_check (
       base_q    <= 1'b0;
       fp_zero_q <= 1'b0;
     end else begin
-      zp_lo_q   <= 34'(zm1) * 34'(z_stride_i[17:0]);
-      zp_hi_q   <= 30'(zm1) * 30'(z_stride_i[31:18]);
-      yp_lo_q   <= 34'(ym1) * 34'(y_stride_i[17:0]);
-      yp_hi_q   <= 30'(ym1) * 30'(y_stride_i[31:18]);
+      zp_q      <= 48'(z_size_m1_i) * 48'(z_stride_i);
+      yp_q      <= 48'(y_size_m1_i) * 48'(y_stride_i);
       bxy_q     <= box_xy[16:0];
       big_q     <= (|box_xy[33:17]) && (|box_z_i);
       over_q    <= sram_i > 32'(rows_i);
@@ -100,19 +91,21 @@ module dlp_dma_check (
       base_q    <= dram_i < win_base_i;
       // fp_end = 0 (only with x_size = 0, which dispatch rejects): every term is zero
       fp_zero_q <= (x_bytes == '0) && (dram_i == '0) &&
-                   (zm1 == '0 || z_stride_i == '0) && (ym1 == '0 || y_stride_i == '0);
+                   (z_size_m1_i == '0 || z_stride_i == '0) &&
+                   (y_size_m1_i == '0 || y_stride_i == '0);
     end
   end
 
   // ---------------------------------------------------------------- stage 2
   logic [33:0] box_lo;
+  /* verilator lint_off UNUSEDSIGNAL */ // only the sign is used
   logic [51:0] t;                   // fp_end - win_limit - 2 (signed)
+  /* verilator lint_on UNUSEDSIGNAL */
   logic        sp_bad, win_bad;
 
   assign box_lo  = bxy_q * box_z_i;
   assign sp_bad  = big_q || over_q || (box_lo > 34'(rem_q));
-  assign t       = c_q + 52'(xb_q) + 52'(zp_lo_q) + (52'(zp_hi_q) << 18) + 52'(yp_lo_q) +
-                   (52'(yp_hi_q) << 18);
+  assign t       = c_q + 52'(xb_q) + 52'(zp_q) + 52'(yp_q);
   assign win_bad = base_q || fp_zero_q || !t[51];
 
   logic sp_q, align2_q, win_q;

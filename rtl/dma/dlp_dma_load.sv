@@ -125,7 +125,7 @@ module dlp_dma_load #(
   logic [1:0]  sp_q;
   logic [7:0]  pad_q;
   logic [31:0] dram_q, sram_q, ystr_q, zstr_q;
-  logic [15:0] xs_q, ys_q, zs_q;
+  logic [15:0] xs_q, ym1_q, zm1_q;        // x_size, y_size - 1, z_size - 1
   logic [16:0] bx_q, by_q, bz_q;          // box dims (size + padding)
   logic [16:0] xlo_q, ylo_q, zlo_q;       // first data index in the box (pad before)
   logic [16:0] xhi_q, yhi_q, zhi_q;       // one past the last data index
@@ -159,8 +159,8 @@ module dlp_dma_load #(
       ystr_q <= '0;
       zstr_q <= '0;
       xs_q   <= '0;
-      ys_q   <= '0;
-      zs_q   <= '0;
+      ym1_q  <= '0;
+      zm1_q  <= '0;
       bx_q   <= '0;
       by_q   <= '0;
       bz_q   <= '0;
@@ -181,8 +181,8 @@ module dlp_dma_load #(
       ystr_q <= cmd_insn_i[dlp_pkg::FDmaYStride +: 32];
       zstr_q <= cmd_insn_i[dlp_pkg::FDmaZStride +: 32];
       xs_q   <= cmd_insn_i[dlp_pkg::FDmaXSize +: 16];
-      ys_q   <= cmd_insn_i[dlp_pkg::FDmaYSize +: 16];
-      zs_q   <= cmd_insn_i[dlp_pkg::FDmaZSize +: 16];
+      ym1_q  <= cmd_insn_i[dlp_pkg::FDmaYSize +: 16] - 16'd1;
+      zm1_q  <= cmd_insn_i[dlp_pkg::FDmaZSize +: 16] - 16'd1;
       bx_q   <= bx_c;
       by_q   <= by_c;
       bz_q   <= bz_c;
@@ -217,8 +217,8 @@ module dlp_dma_load #(
     .sram_i      (sram_q),
     .dram_i      (dram_q),
     .x_size_i    (xs_q),
-    .y_size_i    (ys_q),
-    .z_size_i    (zs_q),
+    .y_size_m1_i (ym1_q),
+    .z_size_m1_i (zm1_q),
     .box_x_i     (bx_q),
     .box_y_i     (by_q),
     .box_z_i     (bz_q),
@@ -250,8 +250,8 @@ module dlp_dma_load #(
     .start_i     (start),
     .dram_i      (dram_q),
     .run_bytes_i (23'(xs_q) << lge_q),
-    .y_size_i    (ys_q),
-    .z_size_i    (zs_q),
+    .y_size_m1_i (ym1_q),
+    .z_size_m1_i (zm1_q),
     .y_stride_i  (ystr_q),
     .z_stride_i  (zstr_q),
     .valid_o     (gen_valid),

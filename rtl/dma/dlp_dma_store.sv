@@ -119,6 +119,7 @@ module dlp_dma_store #(
   logic [1:0]    sp_q;
   logic [31:0]   dram_q, sram_q, ystr_q, zstr_q;
   logic [15:0]   xs_q, ys_q, zs_q;
+  logic [15:0]   xm1_q, ym1_q, zm1_q;   // sizes - 1
   logic [2:0]    lge_q;
   logic [6:0]    e_q;
   logic [KW-1:0] km1_q;          // beats per element - 1 (0 when E <= bus)
@@ -142,6 +143,9 @@ module dlp_dma_store #(
       xs_q    <= '0;
       ys_q    <= '0;
       zs_q    <= '0;
+      xm1_q   <= '0;
+      ym1_q   <= '0;
+      zm1_q   <= '0;
       lge_q   <= '0;
       e_q     <= '0;
       km1_q   <= '0;
@@ -155,6 +159,9 @@ module dlp_dma_store #(
       xs_q    <= cmd_insn_i[dlp_pkg::FDmaXSize +: 16];
       ys_q    <= cmd_insn_i[dlp_pkg::FDmaYSize +: 16];
       zs_q    <= cmd_insn_i[dlp_pkg::FDmaZSize +: 16];
+      xm1_q   <= cmd_insn_i[dlp_pkg::FDmaXSize +: 16] - 16'd1;
+      ym1_q   <= cmd_insn_i[dlp_pkg::FDmaYSize +: 16] - 16'd1;
+      zm1_q   <= cmd_insn_i[dlp_pkg::FDmaZSize +: 16] - 16'd1;
       lge_q   <= lge_c;
       e_q     <= 7'd1 << lge_c;
       km1_q   <= (32'(lge_c) > LgB) ? KW'((32'd1 << (32'(lge_c) - LgB)) - 32'd1) : '0;
@@ -181,8 +188,8 @@ module dlp_dma_store #(
     .sram_i      (sram_q),
     .dram_i      (dram_q),
     .x_size_i    (xs_q),
-    .y_size_i    (ys_q),
-    .z_size_i    (zs_q),
+    .y_size_m1_i (ym1_q),
+    .z_size_m1_i (zm1_q),
     .box_x_i     (17'(xs_q)),
     .box_y_i     (17'(ys_q)),
     .box_z_i     (17'(zs_q)),
@@ -220,8 +227,8 @@ module dlp_dma_store #(
     .start_i     (start),
     .dram_i      (dram_q),
     .run_bytes_i (23'(xs_q) << lge_q),
-    .y_size_i    (ys_q),
-    .z_size_i    (zs_q),
+    .y_size_m1_i (ym1_q),
+    .z_size_m1_i (zm1_q),
     .y_stride_i  (ystr_q),
     .z_stride_i  (zstr_q),
     .valid_o     (gen_valid),
@@ -338,12 +345,12 @@ module dlp_dma_store #(
       rd_done_d  = 1'b0;
     end else if (rd_fire) begin
       row_d = row_q + 17'd1;
-      if (x_q != xs_q - 16'd1) begin
+      if (x_q != xm1_q) begin
         x_d       = x_q + 16'd1;
         elem_lo_d = elem_lo_q + e_lo;
       end else begin
         x_d = '0;
-        if (y_q != ys_q - 16'd1) begin
+        if (y_q != ym1_q) begin
           y_d       = y_q + 16'd1;
           run_lo_d  = run_lo_y;
           elem_lo_d = run_lo_y;
@@ -352,7 +359,7 @@ module dlp_dma_store #(
           plane_lo_d = plane_lo_z;
           run_lo_d   = plane_lo_z;
           elem_lo_d  = plane_lo_z;
-          if (z_q != zs_q - 16'd1) z_d = z_q + 16'd1;
+          if (z_q != zm1_q) z_d = z_q + 16'd1;
           else rd_done_d = 1'b1;
         end
       end
@@ -575,7 +582,7 @@ module dlp_dma_store #(
       rd_done_q  <= rd_done_d;
       hold_q     <= rd_req && !gnt;
       inflight_q <= rd_fire;
-      meta_q     <= rd_fire ? {(x_q == xs_q - 16'd1), elem_lo_q} : meta_q;
+      meta_q     <= rd_fire ? {(x_q == xm1_q), elem_lo_q} : meta_q;
       wbuf_q     <= wbuf_d;
       wstrb_q    <= wstrb_d;
       sub_q      <= sub_d;

@@ -3,9 +3,10 @@
 //
 // Two register stages (timing: the products and the 50-bit footprint sum do not fit one
 // cycle next to the engine's state machine). The engines feed it from their command
-// registers, which must stay stable from the first cycle (stage 1: products, partial sums)
-// until err_o/err_code_o are used: they are valid from the second clock edge after the
-// inputs, i.e. in the third CHECK cycle (one LUT level from the stage-2 registers). The stages run every cycle (no enable).
+// registers, which must stay stable from the first cycle (stage 1: products, partial
+// terms) until err_o/err_code_o are used: these are valid from the second clock edge
+// after the inputs, i.e. in the third CHECK cycle (one LUT level from the stage-2
+// registers). The stages run every cycle (no enable).
 //
 // box_* are the scratchpad box dimensions (LOAD: size + padding, STORE: size). The results
 // are those of the spec's 64-bit arithmetic:

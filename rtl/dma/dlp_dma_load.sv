@@ -3,8 +3,9 @@
 // Executes one repetition of a LOAD per command (rtl/README.md execution-unit contract;
 // cmd_slot0_i = first scratchpad row, cmd_slot1_i = DDR byte address, slot 2 unused).
 //
-//   IDLE --cmd--> CHECK (1 cycle: SP_RANGE, DMA_ALIGN, DMA_WINDOW in the spec's order,
-//   dlp_dma_check) --fail--> DONE (err, no request issued)
+//   IDLE --cmd--> CHECK (3 cycles SCheck/SCheck2/SCheck3: SP_RANGE, DMA_ALIGN, DMA_WINDOW
+//   in the spec's order, dlp_dma_check, two register stages) --fail--> DONE (err, no
+//   request issued)
 //                 --pass--> RUN --> DONE (done_o pulse) --> IDLE
 //
 // RUN has two independent walkers over the same repetition:
@@ -117,14 +118,14 @@ module dlp_dma_load #(
   localparam int KW     = $clog2(MaxK) + 1;
   localparam int OutW   = $clog2(MaxOutstanding + 1);
 
-  typedef enum logic [1:0] {SIdle, SCheck, SRun, SDone} state_e;
+  typedef enum logic [2:0] {SIdle, SCheck, SCheck2, SCheck3, SRun, SDone} state_e;
   state_e state_q, state_d;
 
   // ---------------------------------------------------------------- command registers
   logic [1:0]  sp_q;
   logic [7:0]  pad_q;
   logic [31:0] dram_q, sram_q, ystr_q, zstr_q;
-  logic [15:0] xs_q, ys_q, zs_q;
+  logic [15:0] xs_q, ym1_q, zm1_q;        // x_size, y_size - 1, z_size - 1
   logic [16:0] bx_q, by_q, bz_q;          // box dims (size + padding)
   logic [16:0] xlo_q, ylo_q, zlo_q;       // first data index in the box (pad before)
   logic [16:0] xhi_q, yhi_q, zhi_q;       // one past the last data index
@@ -158,8 +159,8 @@ module dlp_dma_load #(
       ystr_q <= '0;
       zstr_q <= '0;
       xs_q   <= '0;
-      ys_q   <= '0;
-      zs_q   <= '0;
+      ym1_q  <= '0;
+      zm1_q  <= '0;
       bx_q   <= '0;
       by_q   <= '0;
       bz_q   <= '0;
@@ -180,8 +181,8 @@ module dlp_dma_load #(
       ystr_q <= cmd_insn_i[dlp_pkg::FDmaYStride +: 32];
       zstr_q <= cmd_insn_i[dlp_pkg::FDmaZStride +: 32];
       xs_q   <= cmd_insn_i[dlp_pkg::FDmaXSize +: 16];
-      ys_q   <= cmd_insn_i[dlp_pkg::FDmaYSize +: 16];
-      zs_q   <= cmd_insn_i[dlp_pkg::FDmaZSize +: 16];
+      ym1_q  <= cmd_insn_i[dlp_pkg::FDmaYSize +: 16] - 16'd1;
+      zm1_q  <= cmd_insn_i[dlp_pkg::FDmaZSize +: 16] - 16'd1;
       bx_q   <= bx_c;
       by_q   <= by_c;
       bz_q   <= bz_c;
@@ -211,11 +212,13 @@ module dlp_dma_load #(
   end
 
   dlp_dma_check u_check (
+    .clk_i       (clk_i),
+    .rst_ni      (rst_ni),
     .sram_i      (sram_q),
     .dram_i      (dram_q),
     .x_size_i    (xs_q),
-    .y_size_i    (ys_q),
-    .z_size_i    (zs_q),
+    .y_size_m1_i (ym1_q),
+    .z_size_m1_i (zm1_q),
     .box_x_i     (bx_q),
     .box_y_i     (by_q),
     .box_z_i     (bz_q),
@@ -239,7 +242,7 @@ module dlp_dma_load #(
   logic [OutW-1:0] out_q, out_d;
   logic            ar_fire, rlast_fire;
 
-  assign start = (state_q == SCheck) && !chk_err;
+  assign start = (state_q == SCheck3) && !chk_err;
 
   dlp_dma_bursts #(.AxiDataBytes(B)) u_bursts (
     .clk_i       (clk_i),
@@ -247,8 +250,8 @@ module dlp_dma_load #(
     .start_i     (start),
     .dram_i      (dram_q),
     .run_bytes_i (23'(xs_q) << lge_q),
-    .y_size_i    (ys_q),
-    .z_size_i    (zs_q),
+    .y_size_m1_i (ym1_q),
+    .z_size_m1_i (zm1_q),
     .y_stride_i  (ystr_q),
     .z_stride_i  (zstr_q),
     .valid_o     (gen_valid),
@@ -292,7 +295,10 @@ module dlp_dma_load #(
   logic [LgB-1:0] elem_lo_q, elem_lo_d, run_lo_q, run_lo_d, plane_lo_q, plane_lo_d;
   logic           walk_done_q, walk_done_d;
   logic           hold_q;
-  logic           in_x, in_y, in_z, is_pad, last_x;
+  logic           in_x_q, in_x_d, in_y_q, in_y_d, in_z_q, in_z_d;   // (xp, yp, zp) in data
+  logic           in_x0, in_y0, in_z0, in_x_inc, in_y_inc, in_z_inc;
+  logic [16:0]    bxm1_q, bym1_q, bzm1_q, xlast_q;
+  logic           is_pad, last_x;
   logic           wr_req, gnt, fire, consume;
   logic [LgB-1:0] lo_sum;      // element's end offset in its beat (mod bus bytes)
   logic [BufW-1:0] buf_q, buf_d, elem;
@@ -300,11 +306,31 @@ module dlp_dma_load #(
   logic [KW-1:0]  fill_q, fill_d, fill_pos;
   logic           r_fire;
 
-  assign in_x   = (xp_q >= xlo_q) && (xp_q < xhi_q);
-  assign in_y   = (yp_q >= ylo_q) && (yp_q < yhi_q);
-  assign in_z   = (zp_q >= zlo_q) && (zp_q < zhi_q);
-  assign is_pad = !(in_x && in_y && in_z);
-  assign last_x = (xp_q == xhi_q - 17'd1);
+  // Timing: "is (xp, yp, zp) a data position" is kept in registers (in_*_q, for the
+  // position in xp_q/yp_q/zp_q during RUN), updated from the range checks of the next
+  // index (in_*_inc) or of index 0 (in_*0); the box ends (b*m1_q) and the last data
+  // column (xlast_q) are computed in the CHECK cycles.
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      bxm1_q  <= '0;
+      bym1_q  <= '0;
+      bzm1_q  <= '0;
+      xlast_q <= '0;
+    end else if (state_q == SCheck) begin
+      bxm1_q  <= bx_q - 17'd1;
+      bym1_q  <= by_q - 17'd1;
+      bzm1_q  <= bz_q - 17'd1;
+      xlast_q <= xhi_q - 17'd1;
+    end
+  end
+  assign in_x0    = (xlo_q == '0) && (xhi_q != '0);
+  assign in_y0    = (ylo_q == '0) && (yhi_q != '0);
+  assign in_z0    = (zlo_q == '0) && (zhi_q != '0);
+  assign in_x_inc = (xp_q + 17'd1 >= xlo_q) && (xp_q + 17'd1 < xhi_q);
+  assign in_y_inc = (yp_q + 17'd1 >= ylo_q) && (yp_q + 17'd1 < yhi_q);
+  assign in_z_inc = (zp_q + 17'd1 >= zlo_q) && (zp_q + 17'd1 < zhi_q);
+  assign is_pad   = !(in_x_q && in_y_q && in_z_q);
+  assign last_x   = (xp_q == xlast_q);
 
   assign wr_req = (state_q == SRun) && !walk_done_q &&
                   (hold_q || (!err_q && (is_pad || full_q)));
@@ -336,8 +362,8 @@ module dlp_dma_load #(
   // Next run / plane offsets (outside the always_comb, which must not read its own
   // outputs: Icarus re-triggers on them).
   logic [LgB-1:0] run_lo_y, plane_lo_z;
-  assign run_lo_y   = run_lo_q + ((in_z && in_y) ? ystr_lo : '0);
-  assign plane_lo_z = plane_lo_q + (in_z ? zstr_lo : '0);
+  assign run_lo_y   = run_lo_q + ((in_z_q && in_y_q) ? ystr_lo : '0);
+  assign plane_lo_z = plane_lo_q + (in_z_q ? zstr_lo : '0);
 
   always_comb begin
     xp_d        = xp_q;
@@ -348,10 +374,16 @@ module dlp_dma_load #(
     run_lo_d    = run_lo_q;
     plane_lo_d  = plane_lo_q;
     walk_done_d = walk_done_q;
+    in_x_d      = in_x_q;
+    in_y_d      = in_y_q;
+    in_z_d      = in_z_q;
     if (start) begin
       xp_d        = '0;
       yp_d        = '0;
       zp_d        = '0;
+      in_x_d      = in_x0;
+      in_y_d      = in_y0;
+      in_z_d      = in_z0;
       row_d       = sram_row;
       elem_lo_d   = dram_lo;
       run_lo_d    = dram_lo;
@@ -359,22 +391,30 @@ module dlp_dma_load #(
       walk_done_d = 1'b0;
     end else if (fire) begin
       row_d = row_q + 17'd1;
-      if (xp_q != bx_q - 17'd1) begin
-        xp_d = xp_q + 17'd1;
+      if (xp_q != bxm1_q) begin
+        xp_d   = xp_q + 17'd1;
+        in_x_d = in_x_inc;
         if (!is_pad) elem_lo_d = lo_sum;
       end else begin
-        xp_d = '0;
-        if (yp_q != by_q - 17'd1) begin
-          yp_d = yp_q + 17'd1;
+        xp_d   = '0;
+        in_x_d = in_x0;
+        if (yp_q != bym1_q) begin
+          yp_d   = yp_q + 17'd1;
+          in_y_d = in_y_inc;
           run_lo_d  = run_lo_y;
           elem_lo_d = run_lo_y;
         end else begin
-          yp_d = '0;
+          yp_d   = '0;
+          in_y_d = in_y0;
           plane_lo_d = plane_lo_z;
           run_lo_d   = plane_lo_z;
           elem_lo_d  = plane_lo_z;
-          if (zp_q != bz_q - 17'd1) zp_d = zp_q + 17'd1;
-          else walk_done_d = 1'b1;
+          if (zp_q != bzm1_q) begin
+            zp_d   = zp_q + 17'd1;
+            in_z_d = in_z_inc;
+          end else begin
+            walk_done_d = 1'b1;
+          end
         end
       end
     end
@@ -427,7 +467,9 @@ module dlp_dma_load #(
     res_addr_d = res_addr_q;
     case (state_q)
       SIdle: if (cmd_fire) state_d = SCheck;
-      SCheck: begin
+      SCheck:  state_d = SCheck2;   // dlp_dma_check stage 1
+      SCheck2: state_d = SCheck3;   // stage 2
+      SCheck3: begin                // chk_err/chk_code valid
         if (chk_err) begin
           state_d    = SDone;
           res_err_d  = 1'b1;
@@ -474,6 +516,9 @@ module dlp_dma_load #(
       xp_q        <= '0;
       yp_q        <= '0;
       zp_q        <= '0;
+      in_x_q      <= 1'b0;
+      in_y_q      <= 1'b0;
+      in_z_q      <= 1'b0;
       row_q       <= '0;
       elem_lo_q   <= '0;
       run_lo_q    <= '0;
@@ -494,6 +539,9 @@ module dlp_dma_load #(
       xp_q        <= xp_d;
       yp_q        <= yp_d;
       zp_q        <= zp_d;
+      in_x_q      <= in_x_d;
+      in_y_q      <= in_y_d;
+      in_z_q      <= in_z_d;
       row_q       <= row_d;
       elem_lo_q   <= elem_lo_d;
       run_lo_q    <= run_lo_d;

@@ -3,7 +3,8 @@
 // Executes one repetition of a STORE per command (rtl/README.md execution-unit contract;
 // cmd_slot0_i = first scratchpad row, cmd_slot1_i = DDR byte address, slot 2 unused).
 //
-//   IDLE --cmd--> CHECK (1 cycle: SP_RANGE, DMA_ALIGN, DMA_WINDOW, dlp_dma_check)
+//   IDLE --cmd--> CHECK (3 cycles SCheck/SCheck2/SCheck3: SP_RANGE, DMA_ALIGN, DMA_WINDOW,
+//   dlp_dma_check, two register stages)
 //   --fail--> DONE (err, no request issued);  --pass--> RUN --> DONE --> IDLE
 //
 // RUN:
@@ -111,13 +112,14 @@ module dlp_dma_store #(
   localparam int ElemW     = N * 32 + LgB + 1;   // {last of run, offset in beat, data}
   localparam int ElemCntW  = $clog2(ElemDepth + 1);
 
-  typedef enum logic [1:0] {SIdle, SCheck, SRun, SDone} state_e;
+  typedef enum logic [2:0] {SIdle, SCheck, SCheck2, SCheck3, SRun, SDone} state_e;
   state_e state_q, state_d;
 
   // ---------------------------------------------------------------- command registers
   logic [1:0]    sp_q;
   logic [31:0]   dram_q, sram_q, ystr_q, zstr_q;
   logic [15:0]   xs_q, ys_q, zs_q;
+  logic [15:0]   xm1_q, ym1_q, zm1_q;   // sizes - 1
   logic [2:0]    lge_q;
   logic [6:0]    e_q;
   logic [KW-1:0] km1_q;          // beats per element - 1 (0 when E <= bus)
@@ -141,6 +143,9 @@ module dlp_dma_store #(
       xs_q    <= '0;
       ys_q    <= '0;
       zs_q    <= '0;
+      xm1_q   <= '0;
+      ym1_q   <= '0;
+      zm1_q   <= '0;
       lge_q   <= '0;
       e_q     <= '0;
       km1_q   <= '0;
@@ -154,6 +159,9 @@ module dlp_dma_store #(
       xs_q    <= cmd_insn_i[dlp_pkg::FDmaXSize +: 16];
       ys_q    <= cmd_insn_i[dlp_pkg::FDmaYSize +: 16];
       zs_q    <= cmd_insn_i[dlp_pkg::FDmaZSize +: 16];
+      xm1_q   <= cmd_insn_i[dlp_pkg::FDmaXSize +: 16] - 16'd1;
+      ym1_q   <= cmd_insn_i[dlp_pkg::FDmaYSize +: 16] - 16'd1;
+      zm1_q   <= cmd_insn_i[dlp_pkg::FDmaZSize +: 16] - 16'd1;
       lge_q   <= lge_c;
       e_q     <= 7'd1 << lge_c;
       km1_q   <= (32'(lge_c) > LgB) ? KW'((32'd1 << (32'(lge_c) - LgB)) - 32'd1) : '0;
@@ -175,11 +183,13 @@ module dlp_dma_store #(
   end
 
   dlp_dma_check u_check (
+    .clk_i       (clk_i),
+    .rst_ni      (rst_ni),
     .sram_i      (sram_q),
     .dram_i      (dram_q),
     .x_size_i    (xs_q),
-    .y_size_i    (ys_q),
-    .z_size_i    (zs_q),
+    .y_size_m1_i (ym1_q),
+    .z_size_m1_i (zm1_q),
     .box_x_i     (17'(xs_q)),
     .box_y_i     (17'(ys_q)),
     .box_z_i     (17'(zs_q)),
@@ -209,7 +219,7 @@ module dlp_dma_store #(
   logic            elem_full;           // the credit check (elem_cnt) keeps it from filling
   /* verilator lint_on UNUSEDSIGNAL */
 
-  assign start = (state_q == SCheck) && !chk_err;
+  assign start = (state_q == SCheck3) && !chk_err;
 
   dlp_dma_bursts #(.AxiDataBytes(B)) u_bursts (
     .clk_i       (clk_i),
@@ -217,8 +227,8 @@ module dlp_dma_store #(
     .start_i     (start),
     .dram_i      (dram_q),
     .run_bytes_i (23'(xs_q) << lge_q),
-    .y_size_i    (ys_q),
-    .z_size_i    (zs_q),
+    .y_size_m1_i (ym1_q),
+    .z_size_m1_i (zm1_q),
     .y_stride_i  (ystr_q),
     .z_stride_i  (zstr_q),
     .valid_o     (gen_valid),
@@ -335,12 +345,12 @@ module dlp_dma_store #(
       rd_done_d  = 1'b0;
     end else if (rd_fire) begin
       row_d = row_q + 17'd1;
-      if (x_q != xs_q - 16'd1) begin
+      if (x_q != xm1_q) begin
         x_d       = x_q + 16'd1;
         elem_lo_d = elem_lo_q + e_lo;
       end else begin
         x_d = '0;
-        if (y_q != ys_q - 16'd1) begin
+        if (y_q != ym1_q) begin
           y_d       = y_q + 16'd1;
           run_lo_d  = run_lo_y;
           elem_lo_d = run_lo_y;
@@ -349,7 +359,7 @@ module dlp_dma_store #(
           plane_lo_d = plane_lo_z;
           run_lo_d   = plane_lo_z;
           elem_lo_d  = plane_lo_z;
-          if (z_q != zs_q - 16'd1) z_d = z_q + 16'd1;
+          if (z_q != zm1_q) z_d = z_q + 16'd1;
           else rd_done_d = 1'b1;
         end
       end
@@ -484,7 +494,9 @@ module dlp_dma_store #(
     res_addr_d = res_addr_q;
     case (state_q)
       SIdle: if (cmd_fire) state_d = SCheck;
-      SCheck: begin
+      SCheck:  state_d = SCheck2;   // dlp_dma_check stage 1
+      SCheck2: state_d = SCheck3;   // stage 2
+      SCheck3: begin                // chk_err/chk_code valid
         if (chk_err) begin
           state_d    = SDone;
           res_err_d  = 1'b1;
@@ -570,7 +582,7 @@ module dlp_dma_store #(
       rd_done_q  <= rd_done_d;
       hold_q     <= rd_req && !gnt;
       inflight_q <= rd_fire;
-      meta_q     <= rd_fire ? {(x_q == xs_q - 16'd1), elem_lo_q} : meta_q;
+      meta_q     <= rd_fire ? {(x_q == xm1_q), elem_lo_q} : meta_q;
       wbuf_q     <= wbuf_d;
       wstrb_q    <= wstrb_d;
       sub_q      <= sub_d;

@@ -7,10 +7,14 @@
 //   t2_en_i loads t2 = y, p_en_i loads the 64-bit LNORM product t1 * inv.
 //   pool_clr_i / pool_en_i clear / accumulate the MAXPOOL max and SUMPOOL sum of a_i.
 // wact_o / wacc_o are the lane's ACT / ACC output for func_i, combinational from the
-// registers and y; e_o is the SOFTMAX exponent max(LUT[m - a], 0).
+// registers and y; e_o is the SOFTMAX exponent max(LUT[m - a], 0), combinational from
+// a_i and m_i (dlp_vpu registers it for its row reductions).
 //
 // The LUT replica (256 x int16) is written one entry per cycle (lut_we_i) and read
-// asynchronously; it has no reset and keeps its contents between instructions.
+// asynchronously; it has no reset and keeps its contents between instructions. The
+// lane's own uses of the read (the LUT function's output in wact_o / wacc_o, the SOFTMAX
+// product e * r_i into t1) take a registered copy lutv_q: valid one cycle after a_i /
+// m_i / func_i are (so the LUT-RAM read and the multiplier are not in one path).
 // dlp_pkg names are package-qualified (Yosys 0.23 cannot parse an import in a module).
 `default_nettype none
 
@@ -69,16 +73,18 @@ module dlp_vpu_lane (
   logic [7:0]       mx_d, mx_q;
   logic [31:0]      sum_d, sum_q;
   logic [15:0]      lut_q [256];
+  logic [15:0]      lutv_q;           // registered LUT read (no reset, like lut_q)
+  logic [7:0]       lut_idx;
 
   always_ff @(posedge clk_i) begin
     if (lut_we_i) lut_q[lut_widx_i] <= lut_wd_i;
+    lutv_q <= lut_q[lut_idx];
   end
 
   // ---------------------------------------------------------------- datapath
   logic [31:0] a32, b32, y, mq_x, mq_m, mq_s, off, v, lo32, hi32;
   logic [31:0] mul_prod, smx_prod, ln_d, ea, eb;
-  logic [7:0]  lut_idx;
-  logic [15:0] lut_v, e;
+  logic [15:0] lut_v, e, er;
   logic        v_lt_lo, v_gt_hi;
 
   dlp_vpu_mbqm u_mbqm (
@@ -102,9 +108,10 @@ module dlp_vpu_lane (
     lut_v   = lut_q[lut_idx];
     e       = lut_v[15] ? 16'd0 : lut_v;
     e_o     = e;
+    er      = lutv_q[15] ? 16'd0 : lutv_q;  // e of the previous cycle's a_i, m_i
 
     mul_prod = ea * (b32 + prm_q[32*1 +: 32]);
-    smx_prod = {16'd0, e} * r_i;
+    smx_prod = {16'd0, er} * r_i;
     ln_d     = 32'($signed(a32) * $signed({15'd0, d_i})) - s_i;
 
     case (mq_sel_i)
@@ -125,7 +132,7 @@ module dlp_vpu_lane (
       dlp_pkg::VfSoftmax: off = {{24{zo_i[7]}}, zo_i};
       default:   off = prm_q[32*3 +: 32];  // REQ
     endcase
-    v = (func_i == dlp_pkg::VfLut) ? {{16{lut_v[15]}}, lut_v} : off + y;
+    v = (func_i == dlp_pkg::VfLut) ? {{16{lutv_q[15]}}, lutv_q} : off + y;
     v_lt_lo = $signed(v) < $signed(lo32);
     v_gt_hi = $signed(v) > $signed(hi32);
     if (func_i == dlp_pkg::VfCopy)          wact_o = a_i;
@@ -137,7 +144,7 @@ module dlp_vpu_lane (
     case (func_i)
       dlp_pkg::VfSumpool: wacc_o = sum_q;
       dlp_pkg::VfLnorm:   wacc_o = z;
-      default:   wacc_o = {{16{lut_v[15]}}, lut_v};  // LUT with dst_acc
+      default:   wacc_o = {{16{lutv_q[15]}}, lutv_q};  // LUT with dst_acc
     endcase
   end
 

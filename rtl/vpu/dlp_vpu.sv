@@ -159,7 +159,7 @@ module dlp_vpu #(
   logic [49:0] l_vsrc_d, l_vsrc_q, l_vdst_d, l_vdst_q, prm_end_d, prm_end_q, l_ll_d, l_ll_q;
   logic [49:0] act_rows, acc_rows, k0m1w;
   logic [15:0] k0m1, k1m1, cntm1;
-  logic [3:0]  nprm;
+  logic [3:0]  nprm, nprm_q;  // nprm_q: registered decode of f_func (used from SCheck on)
   logic        range_ok;
 
   always_comb begin
@@ -188,7 +188,7 @@ module dlp_vpu #(
     l_pool_d  = (50'(x_q) + k_src_q) + (k_kh_q + k_kw_q);
     l_vsrc_d  = (50'(x_q) + k_src_q) + k0m1w;
     l_vdst_d  = (50'(y_q) + k_dst_q) + k0m1w;
-    prm_end_d = 50'(f_prm) + 50'(nprm);
+    prm_end_d = 50'(f_prm) + 50'(nprm_q);
     l_ll_d    = 50'(x_q) + 50'(LutRows);
     case (f_func)
       dlp_pkg::VfReq:     range_ok = l_src_q < acc_rows && l_dst_q < act_rows &&
@@ -223,6 +223,7 @@ module dlp_vpu #(
     l_vdst_q  <= l_vdst_d;
     prm_end_q <= prm_end_d;
     l_ll_q    <= l_ll_d;
+    nprm_q    <= nprm;
   end
 
   // ---------------------------------------------------------------- row reductions
@@ -342,14 +343,42 @@ module dlp_vpu #(
     lnm2_q <= 64'($signed(s_q) * $signed(s_q));
   end
 
+  // bitlen = index of the highest set bit + 1 (0 for Q = 0): a balanced tree (heap,
+  // node i over children 2i (upper half) and 2i + 1, leaves 64 + j = bit 63 - j) of
+  // (any bit set, highest set bit in the subtree), not a 64-step priority chain.
+  logic [127:0]   hb_nz;
+  logic [6*128-1:0] hb_ix;
   always_comb begin
     lnq = lnm1_q - lnm2_q + {32'd0, f_imm};
-    bitlen = 7'd0;
-    for (int b = 0; b < 64; b++) begin
-      if (qv_q[b]) bitlen = 7'(b + 1);
+    hb_nz = '0;
+    hb_ix = '0;
+    for (int j = 0; j < 64; j++) hb_nz[64 + j] = qv_q[63 - j];
+    for (int i = 63; i >= 1; i--) begin
+      // the children's width: 1 for nodes 32..63, 2 for 16..31, ..., 32 for the root
+      hb_nz[i] = hb_nz[2*i] | hb_nz[2*i + 1];
+      hb_ix[6*i +: 6] = hb_nz[2*i] ? (hb_ix[12*i +: 6] |
+                                      ((i >= 32) ? 6'd1 : (i >= 16) ? 6'd2 : (i >= 8) ? 6'd4 :
+                                       (i >= 4) ? 6'd8 : (i >= 2) ? 6'd16 : 6'd32))
+                                   : hb_ix[6*(2*i + 1) +: 6];
     end
+    bitlen = hb_nz[1] ? 7'({1'b0, hb_ix[6 +: 6]} + 7'd1) : 7'd0;
     p_new = 5'((7'd62 - bitlen) >> 1);
     sq_in = qv_q << {p_q, 1'b0};
+  end
+
+  logic unused_hb;
+  assign unused_hb = ^{hb_nz[0], hb_ix[5:0]};
+
+  // The LNORM output rounding shift e = 61 - 12 - p and its masks, registered from p_q
+  // (set in SLnP, used from the first output row on).
+  logic [5:0]  ln_e_q;
+  logic [63:0] ln_zm_q, ln_zh_q, ln_zh1_q, ln_zm;
+  always_comb ln_zm = (64'd1 << (6'd49 - {1'b0, p_q})) - 64'd1;
+  always_ff @(posedge clk_i) begin
+    ln_e_q   <= 6'd49 - {1'b0, p_q};
+    ln_zm_q  <= ln_zm;
+    ln_zh_q  <= ln_zm >> 1;
+    ln_zh1_q <= (ln_zm >> 1) + 64'd1;
   end
 
   dlp_vpu_isqrt u_isqrt (
@@ -407,7 +436,10 @@ module dlp_vpu #(
       .s_i        (s_q),
       .d_i        ({1'b0, f_k1}),
       .inv_i      (r_q),
-      .e_i        (6'(6'd49 - {1'b0, p_q})),
+      .e_i        (ln_e_q),
+      .zh_i       (ln_zh_q),
+      .zh1_i      (ln_zh1_q),
+      .zm_i       (ln_zm_q),
       .mq_sel_i   (mq_sel),
       .t1_sel_i   (t1_sel),
       .t1_en_i    (t1_en),
@@ -561,8 +593,6 @@ module dlp_vpu #(
     lut_we   = 1'b0;
     lut_widx = 8'(idx_q * 16'(Half) + idx2_q);
     lut_wd   = arow_q[16*idx2_q[LogN-1:0] +: 16];
-    mq_sel   = MqReq;
-    t1_sel   = T1Y;
     t1_en    = 1'b0;
     t2_en    = 1'b0;
     p_en     = 1'b0;
@@ -595,7 +625,7 @@ module dlp_vpu #(
         if (!range_ok) begin
           err_d = 1'b1;
           st_d  = SDone;
-        end else if (nprm != 4'd0) begin
+        end else if (nprm_q != 4'd0) begin
           st_d = SPrmRd;
         end else begin
           st_d = SItem;
@@ -608,7 +638,7 @@ module dlp_vpu #(
 
       SPrmCap: begin
         prm_we = 1'b1;
-        if (idx_q == 16'(nprm) - 16'd1) begin
+        if (idx_q == 16'(nprm_q) - 16'd1) begin
           srd_d  = '0;
           swr_d  = '0;
           fwp_d  = '0;
@@ -682,26 +712,20 @@ module dlp_vpu #(
         wait_d = wait_q + 4'd1;
         case (f_func)
           dlp_pkg::VfAdd: begin
-            mq_sel = (wait_q == 4'd0) ? MqAdd1 : (wait_q == 4'd1) ? MqAdd2 : MqAdd3;
             t1_en  = (wait_q == 4'd3);
             t2_en  = (wait_q == 4'd4);
           end
           dlp_pkg::VfMul: begin
-            mq_sel = MqT1;
-            t1_sel = T1Mul;
             t1_en  = (wait_q == 4'd0);
           end
           dlp_pkg::VfSoftmax: begin
-            mq_sel = MqSmx;
-            t1_sel = T1Smx;
             t1_en  = (wait_q == 4'd1);  // e * r from the lane's registered LUT read
           end
           dlp_pkg::VfLnorm: begin
-            t1_sel = T1Ln;
             t1_en  = (wait_q == 4'd0);
             p_en   = (wait_q == 4'd1);
           end
-          default: mq_sel = MqReq;
+          default: ;
         endcase
         if (wait_q == ex_last) begin
           wait_d    = '0;
@@ -943,6 +967,33 @@ module dlp_vpu #(
     endcase
   end
 
+  // Lane operand selects, registered (mq_sel, t1_sel): in a cycle they are the decode of
+  // that cycle's st_q, wait_q and f_func (SEx: by function and wait_q, else MqReq / T1Y),
+  // computed one cycle ahead, which keeps the FSM decode off the lanes' multiplier paths.
+  // The next state is SEx exactly when SRdw returns to SEx or SEx is not at ex_last (or
+  // SPool ends, only for the pools, whose selects are the defaults); insn_q does not
+  // change outside SIdle, and the next wait_q is wait_q (SRdw) or wait_q + 1 (SEx).
+  logic [2:0] mq_sel_d;
+  logic [1:0] t1_sel_d;
+  logic       nx_ex;
+  logic [3:0] nx_wait;
+  always_comb begin
+    nx_ex    = (st_q == SRdw && ret_q == SEx) || (st_q == SEx && wait_q != ex_last);
+    nx_wait  = (st_q == SEx) ? wait_q + 4'd1 : wait_q;
+    mq_sel_d = MqReq;
+    t1_sel_d = T1Y;
+    if (nx_ex) begin
+      case (f_func)
+        dlp_pkg::VfAdd:     mq_sel_d = (nx_wait == 4'd0) ? MqAdd1 :
+                                       (nx_wait == 4'd1) ? MqAdd2 : MqAdd3;
+        dlp_pkg::VfMul:     begin mq_sel_d = MqT1;  t1_sel_d = T1Mul; end
+        dlp_pkg::VfSoftmax: begin mq_sel_d = MqSmx; t1_sel_d = T1Smx; end
+        dlp_pkg::VfLnorm:   t1_sel_d = T1Ln;
+        default: ;
+      endcase
+    end
+  end
+
   assign err_o      = done_o && err_q;
   assign err_code_o = (done_o && err_q) ? dlp_pkg::ErrSpRange : dlp_pkg::ErrNone;
   assign err_addr_o = '0;
@@ -955,12 +1006,16 @@ module dlp_vpu #(
       err_q <= 1'b0;
       rv_q  <= 1'b0;
       vp_q  <= '0;
+      mq_sel <= MqReq;
+      t1_sel <= T1Y;
     end else begin
       st_q  <= st_d;
       ret_q <= ret_d;
       err_q <= err_d;
       rv_q  <= rv_d;
       vp_q  <= vp_d;
+      mq_sel <= mq_sel_d;
+      t1_sel <= t1_sel_d;
     end
   end
 

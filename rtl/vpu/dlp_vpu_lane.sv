@@ -3,6 +3,9 @@
 //
 // Operands are held stable by dlp_vpu while it steps this lane through a function:
 //   mq_sel_i picks the mbqm input (x, m, s); the mbqm result y appears 3 cycles later.
+//   The ADD inputs (a + prm0) << ls and (b + prm3) << ls are registered (eash_q, ebsh_q):
+//   valid one cycle after a_i / b_i (dlp_vpu reads b after a, and selects MqAdd2 one
+//   cycle after b is loaded).
 //   t1_en_i loads t1 (mbqm y, MUL product, SOFTMAX e*r or LNORM x*D - S, per t1_sel_i),
 //   t2_en_i loads t2 = y, p_en_i loads the 64-bit LNORM product t1 * inv.
 //   pool_clr_i / pool_en_i clear / accumulate the MAXPOOL max and SUMPOOL sum of a_i.
@@ -46,6 +49,9 @@ module dlp_vpu_lane (
   input  wire logic [16:0] d_i,       // LNORM length D
   input  wire logic [31:0] inv_i,     // LNORM floor((2^61 - 1) / sd)
   input  wire logic [5:0]  e_i,       // LNORM rounding shift 61 - 12 - p
+  input  wire logic [63:0] zh_i,      // LNORM ((1 << e_i) - 1) >> 1 (rounding threshold)
+  input  wire logic [63:0] zh1_i,     // zh_i + 1
+  input  wire logic [63:0] zm_i,      // (1 << e_i) - 1
   // control
   input  wire logic [2:0]  mq_sel_i,
   input  wire logic [1:0]  t1_sel_i,
@@ -75,10 +81,21 @@ module dlp_vpu_lane (
   logic [15:0]      lut_q [256];
   logic [15:0]      lutv_q;           // registered LUT read (no reset, like lut_q)
   logic [7:0]       lut_idx;
+  logic [31:0]      eash_q, ebsh_q;   // ADD: (a + prm0) << ls, (b + prm3) << ls
+  // Output offset and function flags, registered from func_i / prm_q / zo_i (constant
+  // over an instruction's items; the first output is many cycles after they are set).
+  logic [31:0]      off_q;
+  logic             f_lut_q, f_copy_q, f_maxp_q;
 
   always_ff @(posedge clk_i) begin
     if (lut_we_i) lut_q[lut_widx_i] <= lut_wd_i;
-    lutv_q <= lut_q[lut_idx];
+    lutv_q   <= lut_q[lut_idx];
+    eash_q   <= ea << ls_i;
+    ebsh_q   <= eb << ls_i;
+    off_q    <= off;
+    f_lut_q  <= (func_i == dlp_pkg::VfLut);
+    f_copy_q <= (func_i == dlp_pkg::VfCopy);
+    f_maxp_q <= (func_i == dlp_pkg::VfMaxpool);
   end
 
   // ---------------------------------------------------------------- datapath
@@ -116,8 +133,8 @@ module dlp_vpu_lane (
 
     case (mq_sel_i)
       MqReq:  begin mq_x = acc_i + prm_q[32*0 +: 32];   mq_m = prm_q[32*1 +: 32]; mq_s = prm_q[32*2 +: 32]; end
-      MqAdd1: begin mq_x = ea << ls_i;         mq_m = prm_q[32*1 +: 32]; mq_s = prm_q[32*2 +: 32]; end
-      MqAdd2: begin mq_x = eb << ls_i;         mq_m = prm_q[32*4 +: 32]; mq_s = prm_q[32*5 +: 32]; end
+      MqAdd1: begin mq_x = eash_q;             mq_m = prm_q[32*1 +: 32]; mq_s = prm_q[32*2 +: 32]; end
+      MqAdd2: begin mq_x = ebsh_q;             mq_m = prm_q[32*4 +: 32]; mq_s = prm_q[32*5 +: 32]; end
       MqAdd3: begin mq_x = t1_q + t2_q;        mq_m = prm_q[32*6 +: 32]; mq_s = prm_q[32*7 +: 32]; end
       MqT1:   begin mq_x = t1_q;               mq_m = prm_q[32*2 +: 32]; mq_s = prm_q[32*3 +: 32]; end
       MqSmx:  begin mq_x = t1_q;               mq_m = mult_i;
@@ -132,11 +149,11 @@ module dlp_vpu_lane (
       dlp_pkg::VfSoftmax: off = {{24{zo_i[7]}}, zo_i};
       default:   off = prm_q[32*3 +: 32];  // REQ
     endcase
-    v = (func_i == dlp_pkg::VfLut) ? {{16{lutv_q[15]}}, lutv_q} : off + y;
+    v = f_lut_q ? {{16{lutv_q[15]}}, lutv_q} : off_q + y;
     v_lt_lo = $signed(v) < $signed(lo32);
     v_gt_hi = $signed(v) > $signed(hi32);
-    if (func_i == dlp_pkg::VfCopy)          wact_o = a_i;
-    else if (func_i == dlp_pkg::VfMaxpool)  wact_o = mx_q;
+    if (f_copy_q)                  wact_o = a_i;
+    else if (f_maxp_q)             wact_o = mx_q;
     else if (v_lt_lo)              wact_o = lo_i;
     else if (v_gt_hi)              wact_o = hi_i;
     else                           wact_o = v[7:0];
@@ -149,13 +166,16 @@ module dlp_vpu_lane (
   end
 
   // LNORM: z = rdbpot64(p, e) (64-bit RoundingDivideByPOT), low 32 bits.
-  logic [63:0] z_mask, z_rem, z_thr, z_q;
+  // The mask and the threshold (mask >> 1) + (p < 0) come precomputed from dlp_vpu
+  // (registers, constant over an LNORM item): rem > thr is rem > zh1_i if p < 0, else
+  // rem > zh_i.
+  logic [63:0] z_rem, z_q;
   logic [31:0] z;
+  logic        z_up;
   always_comb begin
-    z_mask = (64'd1 << e_i) - 64'd1;
-    z_rem  = p_q & z_mask;
-    z_thr  = (z_mask >> 1) + {63'd0, p_q[63]};
-    z_q    = 64'($signed(p_q) >>> e_i) + {63'd0, (z_rem > z_thr)};
+    z_rem  = p_q & zm_i;
+    z_up   = p_q[63] ? (z_rem > zh1_i) : (z_rem > zh_i);
+    z_q    = 64'($signed(p_q) >>> e_i) + {63'd0, z_up};
     z      = z_q[31:0];
   end
   // z is int32 in the spec (the C casts the 64-bit result); the high half is dropped.

@@ -10,20 +10,24 @@
 // Sequencing (a micro-step per state; items one after another, each item reads all its
 // inputs before it writes, so in place works):
 //   CHECK    range check of the repetition (exactly iss.c vec_ranges_ok, 50-bit
-//            arithmetic on the 32-bit slots): ERR_SP_RANGE before any access. Then the
-//            parameter rows prm.. (REQ 4, ADD 9, MUL 5) are read once into the lanes.
+//            arithmetic on the 32-bit slots), in three registered steps (SCheck:
+//            products, SChk2: sums, SChk3: compares): ERR_SP_RANGE before any access.
+//            Then the parameter rows prm.. (REQ 4, ADD 9, MUL 5) are read once into the
+//            lanes.
 //   REQ      streams: ACC reads and ACT writes overlap, up to 8 rows in flight (FIFO),
 //            one row per cycle.
 //   others   read the source row(s) (request, data the cycle after the grant, then the
-//            row is used), lane arithmetic (mbqm latency 3), write (1 cycle).
+//            row is used), lane arithmetic (mbqm latency 3; LUT and SOFTMAX outputs use
+//            the lanes' registered LUT read, one cycle more), write (1 cycle).
 //   vectors  SOFTMAX: pass 1 max, pass 2 S = sum e_j, divide 2^30 / S (31 cycles, skipped
-//            when S == 0), pass 3 outputs. LNORM: pass 1 S and SS, Q, p, isqrt (32
+//            when S == 0), pass 3 outputs. LNORM: pass 1 S and SS, Q, p, isqrt (33
 //            cycles), divide (2^61 - 1) / sd (61 cycles), pass 2 outputs. RMAX/RSUM: one
-//            pass, one row written.
-// Cycles per item with the grants always high (plus about 3 per repetition, and for REQ /
+//            pass, one row written. The row reductions (max, S, SS, sum e) are pipelined
+//            (see "row reductions"): 2 cycles after the last row of a pass (SDrn).
+// Cycles per item with the grants always high (plus about 5 per repetition, and for REQ /
 // ADD / MUL 2 per parameter row):
-//   REQ 1 (after ~7 of pipeline fill), COPY/LUT 6, MUL 13, ADD 17,
-//   MAXPOOL/SUMPOOL 3*KH*KW + 4, RMAX/RSUM 3R + 3, SOFTMAX 15R + 34, LNORM 10R + ~97,
+//   REQ 1 (after ~7 of pipeline fill), COPY 6, LUT 7, MUL 13, ADD 17,
+//   MAXPOOL/SUMPOOL 3*KH*KW + 4, RMAX/RSUM 3R + 5, SOFTMAX 16R + 36, LNORM 10R + ~102,
 //   LUTLD (2 + N/2) * 512/N per repetition.
 // Port requests are a function of the state and registers only (no gnt -> req path).
 // perf_rows_o pulses once per row written (VEC_ROWS); busy_o is high while executing.

@@ -52,7 +52,7 @@ module dlp_vpu_mbqm (
   logic signed [63:0] prod_d, prod_q;
   logic               sat_d, sat_q;
   logic [4:0]         right2_q;
-  logic [31:0]        mask_d, mask_q, half_q, half1_q;
+  logic [31:0]        mask_d, half_q, top_q;
 
   always_comb begin
     prod_d = $signed(xl_q) * $signed(m1_q);
@@ -64,9 +64,8 @@ module dlp_vpu_mbqm (
     prod_q   <= prod_d;
     sat_q    <= sat_d;
     right2_q <= right1_q;
-    mask_q   <= mask_d;
-    half_q   <= mask_d >> 1;
-    half1_q  <= (mask_d >> 1) + 32'd1;
+    half_q   <= mask_d >> 1;             // 2^(right-1) - 1 (0 for right = 0)
+    top_q    <= mask_d ^ (mask_d >> 1);  // 2^(right-1) (0 for right = 0)
   end
 
   // ---------------------------------------------------------------- stage 3: round
@@ -77,9 +76,10 @@ module dlp_vpu_mbqm (
   always_comb begin
     hi     = prod_q[62:30] + 33'd1;                // (prod + 2^30) >> 30, 33 bits
     srdhm  = sat_q ? 32'h7FFF_FFFF : hi[32:1];
-    // RoundingDivideByPOT(srdhm, right): thr = mask/2 + (srdhm < 0), rem > thr
-    rem    = srdhm & mask_q;
-    up     = srdhm[31] ? (rem > half1_q) : (rem > half_q);
+    // RoundingDivideByPOT(srdhm, right): rem = srdhm mod 2^right > thr = mask/2 + (srdhm
+    // < 0), i.e. bit right-1 of srdhm set and, for srdhm < 0, a lower bit set too.
+    rem    = srdhm & half_q;
+    up     = (|(srdhm & top_q)) && (!srdhm[31] || (|rem));
     q      = 32'($signed(srdhm) >>> right2_q);
     y_d    = q + {31'd0, up};
   end

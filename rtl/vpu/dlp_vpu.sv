@@ -410,7 +410,7 @@ module dlp_vpu #(
   logic [3:0]  prm_idx;
   logic [7:0]  lut_widx;
   logic [15:0] lut_wd;
-  logic [2:0]  mq_sel;
+  logic [2:0]  mq_sel, mq_sel_d;  // mq_sel_d: the next cycle's (see the lane selects)
   logic [1:0]  t1_sel;
   logic [8*N-1:0]  lane_wact;
   logic [32*N-1:0] lane_wacc;
@@ -445,6 +445,7 @@ module dlp_vpu #(
       .zh1_i      (ln_zh1_q),
       .zm_i       (ln_zm_q),
       .mq_sel_i   (mq_sel),
+      .mq_sel_nx_i(mq_sel_d),
       .t1_sel_i   (t1_sel),
       .t1_en_i    (t1_en),
       .t2_en_i    (t2_en),
@@ -977,7 +978,6 @@ module dlp_vpu #(
   // The next state is SEx exactly when SRdw returns to SEx or SEx is not at ex_last (or
   // SPool ends, only for the pools, whose selects are the defaults); insn_q does not
   // change outside SIdle, and the next wait_q is wait_q (SRdw) or wait_q + 1 (SEx).
-  logic [2:0] mq_sel_d;
   logic [1:0] t1_sel_d;
   logic       nx_ex;
   logic [3:0] nx_wait;

@@ -3,6 +3,8 @@
 //
 // Operands are held stable by dlp_vpu while it steps this lane through a function:
 //   mq_sel_i picks the mbqm input (x, m, s); the mbqm result y appears 3 cycles later.
+//   s is registered from mq_sel_nx_i (the next cycle's mq_sel_i) and prm_q, so its clamp
+//   in mbqm stage 1 starts at a register (prm_q is final one cycle before any use).
 //   The ADD inputs (a + prm0) << ls and (b + prm3) << ls are registered (eash_q, ebsh_q):
 //   valid one cycle after a_i / b_i (dlp_vpu reads b after a, and selects MqAdd2 one
 //   cycle after b is loaded).
@@ -54,6 +56,7 @@ module dlp_vpu_lane (
   input  wire logic [63:0] zm_i,      // (1 << e_i) - 1
   // control
   input  wire logic [2:0]  mq_sel_i,
+  input  wire logic [2:0]  mq_sel_nx_i,  // mq_sel_i of the next cycle
   input  wire logic [1:0]  t1_sel_i,
   input  wire logic        t1_en_i,
   input  wire logic        t2_en_i,
@@ -93,13 +96,14 @@ module dlp_vpu_lane (
     eash_q   <= ea << ls_i;
     ebsh_q   <= eb << ls_i;
     off_q    <= off;
+    mq_s_q   <= mq_s_nx;
     f_lut_q  <= (func_i == dlp_pkg::VfLut);
     f_copy_q <= (func_i == dlp_pkg::VfCopy);
     f_maxp_q <= (func_i == dlp_pkg::VfMaxpool);
   end
 
   // ---------------------------------------------------------------- datapath
-  logic [31:0] a32, b32, y, mq_x, mq_m, mq_s, off, v, lo32, hi32;
+  logic [31:0] a32, b32, y, mq_x, mq_m, mq_s_nx, mq_s_q, off, v, lo32, hi32;
   logic [31:0] mul_prod, smx_prod, ln_d, ea, eb;
   logic [15:0] lut_v, e, er;
   logic        v_lt_lo, v_gt_hi;
@@ -108,7 +112,7 @@ module dlp_vpu_lane (
     .clk_i (clk_i),
     .x_i   (mq_x),
     .m_i   (mq_m),
-    .s_i   (mq_s),
+    .s_i   (mq_s_q),
     .y_o   (y)
   );
 
@@ -132,14 +136,22 @@ module dlp_vpu_lane (
     ln_d     = 32'($signed(a32) * $signed({15'd0, d_i})) - s_i;
 
     case (mq_sel_i)
-      MqReq:  begin mq_x = acc_i + prm_q[32*0 +: 32];   mq_m = prm_q[32*1 +: 32]; mq_s = prm_q[32*2 +: 32]; end
-      MqAdd1: begin mq_x = eash_q;             mq_m = prm_q[32*1 +: 32]; mq_s = prm_q[32*2 +: 32]; end
-      MqAdd2: begin mq_x = ebsh_q;             mq_m = prm_q[32*4 +: 32]; mq_s = prm_q[32*5 +: 32]; end
-      MqAdd3: begin mq_x = t1_q + t2_q;        mq_m = prm_q[32*6 +: 32]; mq_s = prm_q[32*7 +: 32]; end
-      MqT1:   begin mq_x = t1_q;               mq_m = prm_q[32*2 +: 32]; mq_s = prm_q[32*3 +: 32]; end
-      MqSmx:  begin mq_x = t1_q;               mq_m = mult_i;
-                    mq_s = {{24{sh_i[7]}}, sh_i}; end
-      default: begin mq_x = '0; mq_m = '0; mq_s = '0; end
+      MqReq:  begin mq_x = acc_i + prm_q[32*0 +: 32];   mq_m = prm_q[32*1 +: 32]; end
+      MqAdd1: begin mq_x = eash_q;             mq_m = prm_q[32*1 +: 32]; end
+      MqAdd2: begin mq_x = ebsh_q;             mq_m = prm_q[32*4 +: 32]; end
+      MqAdd3: begin mq_x = t1_q + t2_q;        mq_m = prm_q[32*6 +: 32]; end
+      MqT1:   begin mq_x = t1_q;               mq_m = prm_q[32*2 +: 32]; end
+      MqSmx:  begin mq_x = t1_q;               mq_m = mult_i; end
+      default: begin mq_x = '0; mq_m = '0; end
+    endcase
+    // The shift s by the next cycle's select (registered: mq_s_q is s for mq_sel_i).
+    case (mq_sel_nx_i)
+      MqReq, MqAdd1: mq_s_nx = prm_q[32*2 +: 32];
+      MqAdd2:        mq_s_nx = prm_q[32*5 +: 32];
+      MqAdd3:        mq_s_nx = prm_q[32*7 +: 32];
+      MqT1:          mq_s_nx = prm_q[32*3 +: 32];
+      MqSmx:         mq_s_nx = {{24{sh_i[7]}}, sh_i};
+      default:       mq_s_nx = '0;
     endcase
 
     // Output offset by function, then clamp to [lo, hi].
@@ -191,15 +203,13 @@ module dlp_vpu_lane (
       if (prm_we_i && prm_idx_i == 4'(k)) prm_d[32*k +: 32] = prm_d_i;
     end
 
+    // An AND-OR select, not a case: Yosys `share` merges multipliers whose results a mux
+    // selects exclusively, and the merged one (operand muxes in front, ln_d's subtract
+    // behind) was the lane's longest path.
     t1_d = t1_q;
     if (t1_en_i) begin
-      case (t1_sel_i)
-        T1Mul:   t1_d = mul_prod;
-        T1Smx:   t1_d = smx_prod;
-        T1Ln:    t1_d = ln_d;
-        T1Y:     t1_d = y;
-        default: t1_d = y;
-      endcase
+      t1_d = ({32{t1_sel_i == T1Mul}} & mul_prod) | ({32{t1_sel_i == T1Smx}} & smx_prod) |
+             ({32{t1_sel_i == T1Ln}} & ln_d) | ({32{t1_sel_i == T1Y}} & y);
     end
     t2_d = t2_en_i ? y : t2_q;
     p_d  = p_en_i ? 64'($signed(t1_q) * $signed({32'd0, inv_i})) : p_q;

@@ -10,20 +10,24 @@
 // Sequencing (a micro-step per state; items one after another, each item reads all its
 // inputs before it writes, so in place works):
 //   CHECK    range check of the repetition (exactly iss.c vec_ranges_ok, 50-bit
-//            arithmetic on the 32-bit slots): ERR_SP_RANGE before any access. Then the
-//            parameter rows prm.. (REQ 4, ADD 9, MUL 5) are read once into the lanes.
+//            arithmetic on the 32-bit slots), in three registered steps (SCheck:
+//            products, SChk2: sums, SChk3: compares): ERR_SP_RANGE before any access.
+//            Then the parameter rows prm.. (REQ 4, ADD 9, MUL 5) are read once into the
+//            lanes.
 //   REQ      streams: ACC reads and ACT writes overlap, up to 8 rows in flight (FIFO),
 //            one row per cycle.
 //   others   read the source row(s) (request, data the cycle after the grant, then the
-//            row is used), lane arithmetic (mbqm latency 3), write (1 cycle).
+//            row is used), lane arithmetic (mbqm latency 3; LUT and SOFTMAX outputs use
+//            the lanes' registered LUT read, one cycle more), write (1 cycle).
 //   vectors  SOFTMAX: pass 1 max, pass 2 S = sum e_j, divide 2^30 / S (31 cycles, skipped
-//            when S == 0), pass 3 outputs. LNORM: pass 1 S and SS, Q, p, isqrt (32
+//            when S == 0), pass 3 outputs. LNORM: pass 1 S and SS, Q, p, isqrt (33
 //            cycles), divide (2^61 - 1) / sd (61 cycles), pass 2 outputs. RMAX/RSUM: one
-//            pass, one row written.
-// Cycles per item with the grants always high (plus about 3 per repetition, and for REQ /
+//            pass, one row written. The row reductions (max, S, SS, sum e) are pipelined
+//            (see "row reductions"): 2 cycles after the last row of a pass (SDrn).
+// Cycles per item with the grants always high (plus about 5 per repetition, and for REQ /
 // ADD / MUL 2 per parameter row):
-//   REQ 1 (after ~7 of pipeline fill), COPY/LUT 6, MUL 13, ADD 17,
-//   MAXPOOL/SUMPOOL 3*KH*KW + 4, RMAX/RSUM 3R + 3, SOFTMAX 15R + 34, LNORM 10R + ~97,
+//   REQ 1 (after ~7 of pipeline fill), COPY 6, LUT 7, MUL 13, ADD 17,
+//   MAXPOOL/SUMPOOL 3*KH*KW + 4, RMAX/RSUM 3R + 5, SOFTMAX 16R + 36, LNORM 10R + ~102,
 //   LUTLD (2 + N/2) * 512/N per repetition.
 // Port requests are a function of the state and registers only (no gnt -> req path).
 // perf_rows_o pulses once per row written (VEC_ROWS); busy_o is high while executing.
@@ -81,10 +85,15 @@ module dlp_vpu #(
                          MqT1 = 3'd4, MqSmx = 3'd5;
   localparam logic [1:0] T1Y = 2'd0, T1Mul = 2'd1, T1Smx = 2'd2, T1Ln = 2'd3;
 
-  typedef enum logic [4:0] {
-    SIdle, SCheck, SPrmRd, SPrmCap, SItem, SRd, SRdw, SRdB, SWr, SEx, SNext, SPool, SLl,
-    SRed, SSm1, SSm2, SSmDiv, SVNext, SLn1, SLnQ, SLnP, SLnSq, SLnDiv, SReq, SDone
+  typedef enum logic [5:0] {
+    SIdle, SCheck, SChk2, SChk3, SPrmRd, SPrmCap, SItem, SRd, SRdw, SRdB, SWr, SEx, SNext,
+    SPool, SLl, SRed, SRedC, SDrn, SSm1, SSm2, SSmZ, SSmDiv, SVNext, SLn1, SLnA, SLnQ,
+    SLnQ2, SLnP, SLnP2, SLnSq, SLnDiv, SReq, SDone
   } state_e;
+
+  // row reduction kinds (which accumulators a reduced row updates)
+  localparam logic [2:0] RkNone = 3'd0, RkRed = 3'd1, RkMax = 3'd2, RkExp = 3'd3,
+                         RkLn = 3'd4;
 
   // REQ streams: reads and writes use different scratchpads, so up to ReqDepth rows are in
   // flight (read granted, not yet written) and one row per cycle goes through.
@@ -142,81 +151,187 @@ module dlp_vpu #(
   assign f_skw   = f_imm[31:16];
 
   // ---------------------------------------------------------------- range check
-  // last(base, stride, span) = base + (count - 1) * stride + span - 1, in 50 bits.
-  logic [49:0] cnt1, span_pool, l_src, l_src2, l_dst, l_pool, l_vsrc, l_vdst, prm_end;
-  logic [49:0] act_rows, acc_rows;
-  logic [15:0] k0m1, k1m1;
-  logic [3:0]  nprm;
+  // last(base, stride, span) = base + (count - 1) * stride + span - 1, in 50 bits (mod
+  // 2^50, count = 0 included). Three registered steps (states SCheck, SChk2, SChk3, all
+  // registers loaded every cycle; insn_q and the slots are stable from SIdle on):
+  // products (k_*), then the sums (l_*), then the compares (range_ok, used in SChk3).
+  // The registers also keep Yosys `share` from merging these multipliers with the lanes'
+  // into one combinational path.
+  logic [49:0] k_src_d, k_src_q, k_src2_d, k_src2_q, k_dst_d, k_dst_q;
+  logic [49:0] k_kh_d, k_kh_q, k_kw_d, k_kw_q;
+  logic [49:0] l_src_d, l_src_q, l_src2_d, l_src2_q, l_dst_d, l_dst_q, l_pool_d, l_pool_q;
+  logic [49:0] l_vsrc_d, l_vsrc_q, l_vdst_d, l_vdst_q, prm_end_d, prm_end_q, l_ll_d, l_ll_q;
+  logic [49:0] act_rows, acc_rows, k0m1w;
+  logic [15:0] k0m1, k1m1, cntm1;
+  logic [3:0]  nprm, nprm_q;  // nprm_q: registered decode of f_func (used from SCheck on)
   logic        range_ok;
 
   always_comb begin
     act_rows  = 50'(ActRows);
     acc_rows  = 50'(AccRows);
-    cnt1      = 50'(f_count) - 50'd1;
+    // (count - 1) * stride mod 2^50: count = 0 is (2^50 - 1) * stride = -stride.
+    cntm1     = f_count - 16'd1;
+    k_src_d   = (f_count == 16'd0) ? 50'd0 - 50'(f_ssrc)  : 50'(cntm1) * 50'(f_ssrc);
+    k_src2_d  = (f_count == 16'd0) ? 50'd0 - 50'(f_ssrc2) : 50'(cntm1) * 50'(f_ssrc2);
+    k_dst_d   = (f_count == 16'd0) ? 50'd0 - 50'(f_sdst)  : 50'(cntm1) * 50'(f_sdst);
     k0m1      = f_k0 - 16'd1;
     k1m1      = f_k1 - 16'd1;
-    span_pool = 50'(k0m1) * 50'(f_skh) + 50'(k1m1) * 50'(f_skw) + 50'd1;
-    l_src     = 50'(x_q) + cnt1 * 50'(f_ssrc);
-    l_src2    = 50'(x2_q) + cnt1 * 50'(f_ssrc2);
-    l_dst     = 50'(y_q) + cnt1 * 50'(f_sdst);
-    l_pool    = l_src + span_pool - 50'd1;
-    l_vsrc    = l_src + 50'(f_k0) - 50'd1;
-    l_vdst    = l_dst + 50'(f_k0) - 50'd1;
+    k_kh_d    = 50'(k0m1) * 50'(f_skh);
+    k_kw_d    = 50'(k1m1) * 50'(f_skw);
+    k0m1w     = 50'(f_k0) - 50'd1;
     case (f_func)
       dlp_pkg::VfReq:   nprm = 4'd4;
       dlp_pkg::VfAdd:   nprm = 4'd9;
       dlp_pkg::VfMul:   nprm = 4'd5;
       default: nprm = 4'd0;
     endcase
-    prm_end = 50'(f_prm) + 50'(nprm);
+    // span_pool = k_kh + k_kw + 1; l_pool = l_src + span_pool - 1
+    l_src_d   = 50'(x_q) + k_src_q;
+    l_src2_d  = 50'(x2_q) + k_src2_q;
+    l_dst_d   = 50'(y_q) + k_dst_q;
+    l_pool_d  = (50'(x_q) + k_src_q) + (k_kh_q + k_kw_q);
+    l_vsrc_d  = (50'(x_q) + k_src_q) + k0m1w;
+    l_vdst_d  = (50'(y_q) + k_dst_q) + k0m1w;
+    prm_end_d = 50'(f_prm) + 50'(nprm_q);
+    l_ll_d    = 50'(x_q) + 50'(LutRows);
     case (f_func)
-      dlp_pkg::VfReq:     range_ok = l_src < acc_rows && l_dst < act_rows && prm_end <= acc_rows;
+      dlp_pkg::VfReq:     range_ok = l_src_q < acc_rows && l_dst_q < act_rows &&
+                                     prm_end_q <= acc_rows;
       dlp_pkg::VfAdd, dlp_pkg::VfMul:
-                 range_ok = l_src < act_rows && l_src2 < act_rows && l_dst < act_rows &&
-                            prm_end <= acc_rows;
-      dlp_pkg::VfLut:     range_ok = l_src < act_rows && l_dst < (f_dacc ? acc_rows : act_rows);
-      dlp_pkg::VfLutld:   range_ok = 50'(x_q) + 50'(LutRows) <= act_rows;
-      dlp_pkg::VfMaxpool: range_ok = l_pool < act_rows && l_dst < act_rows;
-      dlp_pkg::VfSumpool: range_ok = l_pool < act_rows && l_dst < acc_rows;
-      dlp_pkg::VfSoftmax: range_ok = l_vsrc < act_rows && l_vdst < act_rows;
-      dlp_pkg::VfLnorm:   range_ok = l_vsrc < act_rows && l_vdst < acc_rows;
+                 range_ok = l_src_q < act_rows && l_src2_q < act_rows && l_dst_q < act_rows &&
+                            prm_end_q <= acc_rows;
+      dlp_pkg::VfLut:     range_ok = l_src_q < act_rows &&
+                                     l_dst_q < (f_dacc ? acc_rows : act_rows);
+      dlp_pkg::VfLutld:   range_ok = l_ll_q <= act_rows;
+      dlp_pkg::VfMaxpool: range_ok = l_pool_q < act_rows && l_dst_q < act_rows;
+      dlp_pkg::VfSumpool: range_ok = l_pool_q < act_rows && l_dst_q < acc_rows;
+      dlp_pkg::VfSoftmax: range_ok = l_vsrc_q < act_rows && l_vdst_q < act_rows;
+      dlp_pkg::VfLnorm:   range_ok = l_vsrc_q < act_rows && l_vdst_q < acc_rows;
       dlp_pkg::VfRmax, dlp_pkg::VfRsum:
-                 range_ok = l_vsrc < act_rows && l_dst < acc_rows;
-      default:   range_ok = l_src < act_rows && l_dst < act_rows;  // COPY
+                 range_ok = l_vsrc_q < act_rows && l_dst_q < acc_rows;
+      default:   range_ok = l_src_q < act_rows && l_dst_q < act_rows;  // COPY
     endcase
   end
 
+  always_ff @(posedge clk_i) begin
+    k_src_q   <= k_src_d;
+    k_src2_q  <= k_src2_d;
+    k_dst_q   <= k_dst_d;
+    k_kh_q    <= k_kh_d;
+    k_kw_q    <= k_kw_d;
+    l_src_q   <= l_src_d;
+    l_src2_q  <= l_src2_d;
+    l_dst_q   <= l_dst_d;
+    l_pool_q  <= l_pool_d;
+    l_vsrc_q  <= l_vsrc_d;
+    l_vdst_q  <= l_vdst_d;
+    prm_end_q <= prm_end_d;
+    l_ll_q    <= l_ll_d;
+    nprm_q    <= nprm;
+  end
+
   // ---------------------------------------------------------------- row reductions
-  // Over the lanes j = idx*N + l < L of the current ACT row arow_q.
-  logic [N-1:0]    valid;
+  // Over the lanes j = idx*N + l < L of the current ACT row arow_q, pipelined so that no
+  // path chains the lanes serially:
+  //   A (SRed, SSm1, SSm2, SLn1: arow_q and the lanes' e valid): the per-lane operands,
+  //     masked by vmask_q, into r1_* (invalid lanes give the identity: 0x80 / 0);
+  //   B: balanced trees over the N lanes (log2 N levels) into r2_*;
+  //   C: one 2-input step into the accumulators (mx_q, s_q, ss_q), by the kind rk2_q.
+  // Max and the wrapping 32-bit sums are associative and commutative, so the result is
+  // the same as the serial order. Rows are >= 3 cycles apart (SRd, SRdw, A), so a row's C
+  // is before the next row's A; after the last row of a pass the FSM waits in SDrn (B) and
+  // takes the totals red_* (C) or the accumulators (D on).
+  // vmask_q is valid[] of the previous cycle: idx_q is stable from SRd to the use (A, SEx).
+  logic [N-1:0]    valid, vmask_q;
   logic [31:0]     rn;
   logic [7:0]      red_mx;
   logic [31:0]     red_s, red_ss, red_e;
   logic [16*N-1:0] lane_e;
+  logic [8*N-1:0]  r1_mx_d, r1_mx_q, r1_s_d, r1_s_q;
+  logic [16*N-1:0] r1_ss_d, r1_ss_q, r1_e_d, r1_e_q;
+  logic [2:0]      rk1_d, rk1_q, rk2_q;
+  logic [7:0]      r2_mx_d, r2_mx_q;
+  logic [31:0]     r2_s_d, r2_s_q, r2_ss_d, r2_ss_q, r2_e_d, r2_e_q;
+  logic [8*2*N-1:0]  t_mx;   // heap: node i at [8i +: 8], leaves N..2N-1, root 1
+  logic [16*2*N-1:0] t_s;    // signed sums
+  logic [20*2*N-1:0] t_ss, t_e;
 
   always_comb begin
-    rn     = {16'd0, idx_q} << LogN;
-    red_mx = mx_q;
-    red_s  = s_q;
-    red_ss = ss_q;
-    red_e  = s_q;
+    rn = {16'd0, idx_q} << LogN;
     for (int l = 0; l < N; l++) begin
       logic [7:0]  a;
-      logic [31:0] a32;
+      logic [15:0] sq;
       a        = arow_q[8*l +: 8];
-      a32      = 32'($signed(a));
+      sq       = 16'($signed(a) * $signed(a));   // 0 .. 16384
       valid[l] = (rn + 32'(l)) < {16'd0, f_k1};
-      if (valid[l]) begin
-        if ($signed(a) > $signed(red_mx)) red_mx = a;
-        red_s  = red_s + a32;
-        red_ss = red_ss + 32'($signed(a32) * $signed(a32));
-        red_e  = red_e + {16'd0, lane_e[16*l +: 16]};
-      end
+      r1_mx_d[8*l +: 8]   = vmask_q[l] ? a : 8'h80;
+      r1_s_d[8*l +: 8]    = vmask_q[l] ? a : 8'h00;
+      r1_ss_d[16*l +: 16] = vmask_q[l] ? sq : 16'd0;
+      r1_e_d[16*l +: 16]  = vmask_q[l] ? lane_e[16*l +: 16] : 16'd0;
+    end
+    case (st_q)
+      SRed:    rk1_d = RkRed;
+      SSm1:    rk1_d = RkMax;
+      SSm2:    rk1_d = RkExp;
+      SLn1:    rk1_d = RkLn;
+      default: rk1_d = RkNone;
+    endcase
+    t_mx = '0;
+    t_s  = '0;
+    t_ss = '0;
+    t_e  = '0;
+    for (int l = 0; l < N; l++) begin
+      t_mx[8*(N+l) +: 8]   = r1_mx_q[8*l +: 8];
+      t_s[16*(N+l) +: 16]  = 16'($signed(r1_s_q[8*l +: 8]));
+      t_ss[20*(N+l) +: 20] = {4'd0, r1_ss_q[16*l +: 16]};
+      t_e[20*(N+l) +: 20]  = {4'd0, r1_e_q[16*l +: 16]};
+    end
+    for (int i = N - 1; i >= 1; i--) begin
+      t_mx[8*i +: 8] = ($signed(t_mx[8*(2*i+1) +: 8]) > $signed(t_mx[8*(2*i) +: 8])) ?
+                       t_mx[8*(2*i+1) +: 8] : t_mx[8*(2*i) +: 8];
+      t_s[16*i +: 16]  = t_s[16*(2*i) +: 16] + t_s[16*(2*i+1) +: 16];
+      t_ss[20*i +: 20] = t_ss[20*(2*i) +: 20] + t_ss[20*(2*i+1) +: 20];
+      t_e[20*i +: 20]  = t_e[20*(2*i) +: 20] + t_e[20*(2*i+1) +: 20];
+    end
+    r2_mx_d = t_mx[8 +: 8];
+    r2_s_d  = 32'($signed(t_s[16 +: 16]));
+    r2_ss_d = {12'd0, t_ss[20 +: 20]};
+    r2_e_d  = {12'd0, t_e[20 +: 20]};
+    // C: the totals including the row in r2_*
+    red_mx = ($signed(r2_mx_q) > $signed(mx_q)) ? r2_mx_q : mx_q;
+    red_s  = s_q + r2_s_q;
+    red_ss = ss_q + r2_ss_q;
+    red_e  = s_q + r2_e_q;
+  end
+
+  // Only the inner nodes 1..N-1 and the leaves are used (node 0 is padding).
+  logic unused_t;
+  assign unused_t = ^{t_mx[7:0], t_s[15:0], t_ss[19:0], t_e[19:0]};
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      rk1_q <= RkNone;
+      rk2_q <= RkNone;
+    end else begin
+      rk1_q <= rk1_d;
+      rk2_q <= rk1_q;
     end
   end
 
+  always_ff @(posedge clk_i) begin
+    vmask_q <= valid;
+    r1_mx_q <= r1_mx_d;
+    r1_s_q  <= r1_s_d;
+    r1_ss_q <= r1_ss_d;
+    r1_e_q  <= r1_e_d;
+    r2_mx_q <= r2_mx_d;
+    r2_s_q  <= r2_s_d;
+    r2_ss_q <= r2_ss_d;
+    r2_e_q  <= r2_e_d;
+  end
+
   // ---------------------------------------------------------------- LNORM helpers
-  logic [63:0] lnq, sq_in;
+  logic [63:0] lnq, sq_in, lnm1_q, lnm2_q;
   logic [6:0]  bitlen;
   logic [4:0]  p_new;
   logic        isq_start, isq_done, div_start, div_done;
@@ -224,16 +339,50 @@ module dlp_vpu #(
   logic [63:0] div_dividend;
   logic [6:0]  div_steps;
 
+  // Q = D*SS - S*S + eps_term (64-bit signed): the products are registered every cycle
+  // (lnm*_q, valid in SLnQ2, one cycle after s_q / ss_q are final), the sum in SLnQ2.
+  // p (SLnP) is registered before the shift sq_in (SLnP2).
+  always_ff @(posedge clk_i) begin
+    lnm1_q <= 64'($signed({47'd0, f_k1}) * $signed({32'd0, ss_q}));
+    lnm2_q <= 64'($signed(s_q) * $signed(s_q));
+  end
+
+  // bitlen = index of the highest set bit + 1 (0 for Q = 0): a balanced tree (heap,
+  // node i over children 2i (upper half) and 2i + 1, leaves 64 + j = bit 63 - j) of
+  // (any bit set, highest set bit in the subtree), not a 64-step priority chain.
+  logic [127:0]   hb_nz;
+  logic [6*128-1:0] hb_ix;
   always_comb begin
-    // Q = D*SS - S*S + eps_term (64-bit signed)
-    lnq = 64'($signed({47'd0, f_k1}) * $signed({32'd0, ss_q})) -
-          64'($signed(s_q) * $signed(s_q)) + {32'd0, f_imm};
-    bitlen = 7'd0;
-    for (int b = 0; b < 64; b++) begin
-      if (qv_q[b]) bitlen = 7'(b + 1);
+    lnq = lnm1_q - lnm2_q + {32'd0, f_imm};
+    hb_nz = '0;
+    hb_ix = '0;
+    for (int j = 0; j < 64; j++) hb_nz[64 + j] = qv_q[63 - j];
+    for (int i = 63; i >= 1; i--) begin
+      // the children's width: 1 for nodes 32..63, 2 for 16..31, ..., 32 for the root
+      hb_nz[i] = hb_nz[2*i] | hb_nz[2*i + 1];
+      hb_ix[6*i +: 6] = hb_nz[2*i] ? (hb_ix[12*i +: 6] |
+                                      ((i >= 32) ? 6'd1 : (i >= 16) ? 6'd2 : (i >= 8) ? 6'd4 :
+                                       (i >= 4) ? 6'd8 : (i >= 2) ? 6'd16 : 6'd32))
+                                   : hb_ix[6*(2*i + 1) +: 6];
     end
+    bitlen = hb_nz[1] ? 7'({1'b0, hb_ix[6 +: 6]} + 7'd1) : 7'd0;
     p_new = 5'((7'd62 - bitlen) >> 1);
-    sq_in = qv_q << {p_new, 1'b0};
+    sq_in = qv_q << {p_q, 1'b0};
+  end
+
+  logic unused_hb;
+  assign unused_hb = ^{hb_nz[0], hb_ix[5:0]};
+
+  // The LNORM output rounding shift e = 61 - 12 - p and its masks, registered from p_q
+  // (set in SLnP, used from the first output row on).
+  logic [5:0]  ln_e_q;
+  logic [63:0] ln_zm_q, ln_zh_q, ln_zh1_q, ln_zm;
+  always_comb ln_zm = (64'd1 << (6'd49 - {1'b0, p_q})) - 64'd1;
+  always_ff @(posedge clk_i) begin
+    ln_e_q   <= 6'd49 - {1'b0, p_q};
+    ln_zm_q  <= ln_zm;
+    ln_zh_q  <= ln_zm >> 1;
+    ln_zh1_q <= (ln_zm >> 1) + 64'd1;
   end
 
   dlp_vpu_isqrt u_isqrt (
@@ -261,7 +410,7 @@ module dlp_vpu #(
   logic [3:0]  prm_idx;
   logic [7:0]  lut_widx;
   logic [15:0] lut_wd;
-  logic [2:0]  mq_sel;
+  logic [2:0]  mq_sel, mq_sel_d;  // mq_sel_d: the next cycle's (see the lane selects)
   logic [1:0]  t1_sel;
   logic [8*N-1:0]  lane_wact;
   logic [32*N-1:0] lane_wacc;
@@ -291,8 +440,12 @@ module dlp_vpu #(
       .s_i        (s_q),
       .d_i        ({1'b0, f_k1}),
       .inv_i      (r_q),
-      .e_i        (6'(6'd49 - {1'b0, p_q})),
+      .e_i        (ln_e_q),
+      .zh_i       (ln_zh_q),
+      .zh1_i      (ln_zh1_q),
+      .zm_i       (ln_zm_q),
       .mq_sel_i   (mq_sel),
+      .mq_sel_nx_i(mq_sel_d),
       .t1_sel_i   (t1_sel),
       .t1_en_i    (t1_en),
       .t2_en_i    (t2_en),
@@ -318,14 +471,15 @@ module dlp_vpu #(
     out_act = lane_wact;
     out_acc = lane_wacc;
     for (int l = 0; l < N; l++) begin
-      if (f_func == dlp_pkg::VfSoftmax && (!valid[l] || zero_q)) out_act[8*l +: 8] = zo_cl;
-      if (f_func == dlp_pkg::VfLnorm && (!valid[l] || zero_q)) out_acc[32*l +: 32] = '0;
+      if (f_func == dlp_pkg::VfSoftmax && (!vmask_q[l] || zero_q)) out_act[8*l +: 8] = zo_cl;
+      if (f_func == dlp_pkg::VfLnorm && (!vmask_q[l] || zero_q)) out_acc[32*l +: 32] = '0;
     end
     case (f_func)
       dlp_pkg::VfReq:     ex_last = 4'd3;
       dlp_pkg::VfAdd:     ex_last = 4'd8;
       dlp_pkg::VfMul:     ex_last = 4'd4;
-      dlp_pkg::VfSoftmax: ex_last = 4'd4;
+      dlp_pkg::VfSoftmax: ex_last = 4'd5;
+      dlp_pkg::VfLut:     ex_last = 4'd1;  // the lane's registered LUT read
       dlp_pkg::VfLnorm:   ex_last = 4'd2;
       default:   ex_last = 4'd0;
     endcase
@@ -426,6 +580,14 @@ module dlp_vpu #(
     fwp_d     = fwp_q;
     frp_d     = frp_q;
     fcnt_d    = fcnt_q;
+    // row reductions, step C (see the row reductions)
+    case (rk2_q)
+      RkRed: begin mx_d = red_mx; s_d = red_s; end
+      RkMax: mx_d = red_mx;
+      RkExp: s_d = red_e;
+      RkLn:  begin s_d = red_s; ss_d = red_ss; end
+      default: ;
+    endcase
 
     cmd_ready_o   = 1'b0;
     done_o        = 1'b0;
@@ -436,8 +598,6 @@ module dlp_vpu #(
     lut_we   = 1'b0;
     lut_widx = 8'(idx_q * 16'(Half) + idx2_q);
     lut_wd   = arow_q[16*idx2_q[LogN-1:0] +: 16];
-    mq_sel   = MqReq;
-    t1_sel   = T1Y;
     t1_en    = 1'b0;
     t2_en    = 1'b0;
     p_en     = 1'b0;
@@ -461,13 +621,16 @@ module dlp_vpu #(
         end
       end
 
-      SCheck: begin
+      SCheck: st_d = SChk2;  // products into k_*_q
+      SChk2:  st_d = SChk3;  // sums into l_*_q
+
+      SChk3: begin
         item_d = '0;
         idx_d  = '0;
         if (!range_ok) begin
           err_d = 1'b1;
           st_d  = SDone;
-        end else if (nprm != 4'd0) begin
+        end else if (nprm_q != 4'd0) begin
           st_d = SPrmRd;
         end else begin
           st_d = SItem;
@@ -480,7 +643,7 @@ module dlp_vpu #(
 
       SPrmCap: begin
         prm_we = 1'b1;
-        if (idx_q == 16'(nprm) - 16'd1) begin
+        if (idx_q == 16'(nprm_q) - 16'd1) begin
           srd_d  = '0;
           swr_d  = '0;
           fwp_d  = '0;
@@ -554,26 +717,20 @@ module dlp_vpu #(
         wait_d = wait_q + 4'd1;
         case (f_func)
           dlp_pkg::VfAdd: begin
-            mq_sel = (wait_q == 4'd0) ? MqAdd1 : (wait_q == 4'd1) ? MqAdd2 : MqAdd3;
             t1_en  = (wait_q == 4'd3);
             t2_en  = (wait_q == 4'd4);
           end
           dlp_pkg::VfMul: begin
-            mq_sel = MqT1;
-            t1_sel = T1Mul;
             t1_en  = (wait_q == 4'd0);
           end
           dlp_pkg::VfSoftmax: begin
-            mq_sel = MqSmx;
-            t1_sel = T1Smx;
-            t1_en  = (wait_q == 4'd0);
+            t1_en  = (wait_q == 4'd1);  // e * r from the lane's registered LUT read
           end
           dlp_pkg::VfLnorm: begin
-            t1_sel = T1Ln;
             t1_en  = (wait_q == 4'd0);
             p_en   = (wait_q == 4'd1);
           end
-          default: mq_sel = MqReq;
+          default: ;
         endcase
         if (wait_q == ex_last) begin
           wait_d    = '0;
@@ -636,16 +793,9 @@ module dlp_vpu #(
       end
 
       SRed: begin
-        mx_d = red_mx;
-        s_d  = red_s;
         if (idx_q + 16'd1 == f_k0) begin
-          for (l = 0; l < N; l++) begin
-            wacc_d[32*l +: 32] = (f_func == dlp_pkg::VfRmax) ? {{24{red_mx[7]}}, red_mx} : red_s;
-          end
-          wr_addr_d = y_q;
-          wr_acc_d  = 1'b1;
-          ret_d     = SNext;
-          st_d      = SWr;
+          ret_d = SRedC;
+          st_d  = SDrn;
         end else begin
           idx_d     = idx_q + 16'd1;
           rd_addr_d = x_q + {16'd0, idx_q} + 32'd1;
@@ -653,9 +803,21 @@ module dlp_vpu #(
         end
       end
 
-      // SOFTMAX pass 1: max.
+      // The last row's reduction step B; continue at ret_q (its step C).
+      SDrn: st_d = ret_q;
+
+      SRedC: begin
+        for (l = 0; l < N; l++) begin
+          wacc_d[32*l +: 32] = (f_func == dlp_pkg::VfRmax) ? {{24{red_mx[7]}}, red_mx} : red_s;
+        end
+        wr_addr_d = y_q;
+        wr_acc_d  = 1'b1;
+        ret_d     = SNext;
+        st_d      = SWr;
+      end
+
+      // SOFTMAX pass 1: max (mx_q is final from the first SRdw of pass 2 on).
       SSm1: begin
-        mx_d = red_mx;
         st_d = SRd;
         if (idx_q + 16'd1 == f_k0) begin
           idx_d     = '0;
@@ -669,22 +831,26 @@ module dlp_vpu #(
 
       // SOFTMAX pass 2: S = sum of e_j, then r = floor(2^30 / S).
       SSm2: begin
-        s_d = red_e;
         if (idx_q + 16'd1 == f_k0) begin
           idx_d = '0;
-          if (red_e == 32'd0) begin
-            zero_d    = 1'b1;
-            rd_addr_d = x_q;
-            ret_d     = SEx;
-            st_d      = SRd;
-          end else begin
-            div_start = 1'b1;
-            st_d      = SSmDiv;
-          end
+          ret_d = SSmZ;
+          st_d  = SDrn;
         end else begin
           idx_d     = idx_q + 16'd1;
           rd_addr_d = x_q + {16'd0, idx_q} + 32'd1;
           st_d      = SRd;
+        end
+      end
+
+      SSmZ: begin
+        if (red_e == 32'd0) begin
+          zero_d    = 1'b1;
+          rd_addr_d = x_q;
+          ret_d     = SEx;
+          st_d      = SRd;
+        end else begin
+          div_start = 1'b1;  // divisor red_e
+          st_d      = SSmDiv;
         end
       end
 
@@ -711,10 +877,9 @@ module dlp_vpu #(
 
       // LNORM pass 1: S and SS.
       SLn1: begin
-        s_d  = red_s;
-        ss_d = red_ss;
         if (idx_q + 16'd1 == f_k0) begin
-          st_d = SLnQ;
+          ret_d = SLnA;
+          st_d  = SDrn;
         end else begin
           idx_d     = idx_q + 16'd1;
           rd_addr_d = x_q + {16'd0, idx_q} + 32'd1;
@@ -722,7 +887,10 @@ module dlp_vpu #(
         end
       end
 
-      SLnQ: begin
+      SLnA: st_d = SLnQ;   // s_q, ss_q final at the end of this cycle
+      SLnQ: st_d = SLnQ2;  // products into lnm*_q
+
+      SLnQ2: begin
         qv_d = lnq;
         st_d = SLnP;
       end
@@ -735,10 +903,14 @@ module dlp_vpu #(
           ret_d     = SEx;
           st_d      = SRd;
         end else begin
-          p_d       = p_new;
-          isq_start = 1'b1;
-          st_d      = SLnSq;
+          p_d  = p_new;
+          st_d = SLnP2;
         end
+      end
+
+      SLnP2: begin
+        isq_start = 1'b1;  // sq_in from p_q
+        st_d      = SLnSq;
       end
 
       SLnSq: begin
@@ -800,6 +972,32 @@ module dlp_vpu #(
     endcase
   end
 
+  // Lane operand selects, registered (mq_sel, t1_sel): in a cycle they are the decode of
+  // that cycle's st_q, wait_q and f_func (SEx: by function and wait_q, else MqReq / T1Y),
+  // computed one cycle ahead, which keeps the FSM decode off the lanes' multiplier paths.
+  // The next state is SEx exactly when SRdw returns to SEx or SEx is not at ex_last (or
+  // SPool ends, only for the pools, whose selects are the defaults); insn_q does not
+  // change outside SIdle, and the next wait_q is wait_q (SRdw) or wait_q + 1 (SEx).
+  logic [1:0] t1_sel_d;
+  logic       nx_ex;
+  logic [3:0] nx_wait;
+  always_comb begin
+    nx_ex    = (st_q == SRdw && ret_q == SEx) || (st_q == SEx && wait_q != ex_last);
+    nx_wait  = (st_q == SEx) ? wait_q + 4'd1 : wait_q;
+    mq_sel_d = MqReq;
+    t1_sel_d = T1Y;
+    if (nx_ex) begin
+      case (f_func)
+        dlp_pkg::VfAdd:     mq_sel_d = (nx_wait == 4'd0) ? MqAdd1 :
+                                       (nx_wait == 4'd1) ? MqAdd2 : MqAdd3;
+        dlp_pkg::VfMul:     begin mq_sel_d = MqT1;  t1_sel_d = T1Mul; end
+        dlp_pkg::VfSoftmax: begin mq_sel_d = MqSmx; t1_sel_d = T1Smx; end
+        dlp_pkg::VfLnorm:   t1_sel_d = T1Ln;
+        default: ;
+      endcase
+    end
+  end
+
   assign err_o      = done_o && err_q;
   assign err_code_o = (done_o && err_q) ? dlp_pkg::ErrSpRange : dlp_pkg::ErrNone;
   assign err_addr_o = '0;
@@ -812,12 +1010,16 @@ module dlp_vpu #(
       err_q <= 1'b0;
       rv_q  <= 1'b0;
       vp_q  <= '0;
+      mq_sel <= MqReq;
+      t1_sel <= T1Y;
     end else begin
       st_q  <= st_d;
       ret_q <= ret_d;
       err_q <= err_d;
       rv_q  <= rv_d;
       vp_q  <= vp_d;
+      mq_sel <= mq_sel_d;
+      t1_sel <= t1_sel_d;
     end
   end
 

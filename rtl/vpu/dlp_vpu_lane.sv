@@ -3,14 +3,23 @@
 //
 // Operands are held stable by dlp_vpu while it steps this lane through a function:
 //   mq_sel_i picks the mbqm input (x, m, s); the mbqm result y appears 3 cycles later.
+//   s is registered from mq_sel_nx_i (the next cycle's mq_sel_i) and prm_q, so its clamp
+//   in mbqm stage 1 starts at a register (prm_q is final one cycle before any use).
+//   The ADD inputs (a + prm0) << ls and (b + prm3) << ls are registered (eash_q, ebsh_q):
+//   valid one cycle after a_i / b_i (dlp_vpu reads b after a, and selects MqAdd2 one
+//   cycle after b is loaded).
 //   t1_en_i loads t1 (mbqm y, MUL product, SOFTMAX e*r or LNORM x*D - S, per t1_sel_i),
 //   t2_en_i loads t2 = y, p_en_i loads the 64-bit LNORM product t1 * inv.
 //   pool_clr_i / pool_en_i clear / accumulate the MAXPOOL max and SUMPOOL sum of a_i.
 // wact_o / wacc_o are the lane's ACT / ACC output for func_i, combinational from the
-// registers and y; e_o is the SOFTMAX exponent max(LUT[m - a], 0).
+// registers and y; e_o is the SOFTMAX exponent max(LUT[m - a], 0), combinational from
+// a_i and m_i (dlp_vpu registers it for its row reductions).
 //
 // The LUT replica (256 x int16) is written one entry per cycle (lut_we_i) and read
-// asynchronously; it has no reset and keeps its contents between instructions.
+// asynchronously; it has no reset and keeps its contents between instructions. The
+// lane's own uses of the read (the LUT function's output in wact_o / wacc_o, the SOFTMAX
+// product e * r_i into t1) take a registered copy lutv_q: valid one cycle after a_i /
+// m_i / func_i are (so the LUT-RAM read and the multiplier are not in one path).
 // dlp_pkg names are package-qualified (Yosys 0.23 cannot parse an import in a module).
 `default_nettype none
 
@@ -42,8 +51,12 @@ module dlp_vpu_lane (
   input  wire logic [16:0] d_i,       // LNORM length D
   input  wire logic [31:0] inv_i,     // LNORM floor((2^61 - 1) / sd)
   input  wire logic [5:0]  e_i,       // LNORM rounding shift 61 - 12 - p
+  input  wire logic [63:0] zh_i,      // LNORM ((1 << e_i) - 1) >> 1 (rounding threshold)
+  input  wire logic [63:0] zh1_i,     // zh_i + 1
+  input  wire logic [63:0] zm_i,      // (1 << e_i) - 1
   // control
   input  wire logic [2:0]  mq_sel_i,
+  input  wire logic [2:0]  mq_sel_nx_i,  // mq_sel_i of the next cycle
   input  wire logic [1:0]  t1_sel_i,
   input  wire logic        t1_en_i,
   input  wire logic        t2_en_i,
@@ -69,23 +82,37 @@ module dlp_vpu_lane (
   logic [7:0]       mx_d, mx_q;
   logic [31:0]      sum_d, sum_q;
   logic [15:0]      lut_q [256];
+  logic [15:0]      lutv_q;           // registered LUT read (no reset, like lut_q)
+  logic [7:0]       lut_idx;
+  logic [31:0]      eash_q, ebsh_q;   // ADD: (a + prm0) << ls, (b + prm3) << ls
+  // Output offset and function flags, registered from func_i / prm_q / zo_i (constant
+  // over an instruction's items; the first output is many cycles after they are set).
+  logic [31:0]      off_q;
+  logic             f_lut_q, f_copy_q, f_maxp_q;
 
   always_ff @(posedge clk_i) begin
     if (lut_we_i) lut_q[lut_widx_i] <= lut_wd_i;
+    lutv_q   <= lut_q[lut_idx];
+    eash_q   <= ea << ls_i;
+    ebsh_q   <= eb << ls_i;
+    off_q    <= off;
+    mq_s_q   <= mq_s_nx;
+    f_lut_q  <= (func_i == dlp_pkg::VfLut);
+    f_copy_q <= (func_i == dlp_pkg::VfCopy);
+    f_maxp_q <= (func_i == dlp_pkg::VfMaxpool);
   end
 
   // ---------------------------------------------------------------- datapath
-  logic [31:0] a32, b32, y, mq_x, mq_m, mq_s, off, v, lo32, hi32;
+  logic [31:0] a32, b32, y, mq_x, mq_m, mq_s_nx, mq_s_q, off, v, lo32, hi32;
   logic [31:0] mul_prod, smx_prod, ln_d, ea, eb;
-  logic [7:0]  lut_idx;
-  logic [15:0] lut_v, e;
+  logic [15:0] lut_v, e, er;
   logic        v_lt_lo, v_gt_hi;
 
   dlp_vpu_mbqm u_mbqm (
     .clk_i (clk_i),
     .x_i   (mq_x),
     .m_i   (mq_m),
-    .s_i   (mq_s),
+    .s_i   (mq_s_q),
     .y_o   (y)
   );
 
@@ -102,20 +129,29 @@ module dlp_vpu_lane (
     lut_v   = lut_q[lut_idx];
     e       = lut_v[15] ? 16'd0 : lut_v;
     e_o     = e;
+    er      = lutv_q[15] ? 16'd0 : lutv_q;  // e of the previous cycle's a_i, m_i
 
     mul_prod = ea * (b32 + prm_q[32*1 +: 32]);
-    smx_prod = {16'd0, e} * r_i;
+    smx_prod = {16'd0, er} * r_i;
     ln_d     = 32'($signed(a32) * $signed({15'd0, d_i})) - s_i;
 
     case (mq_sel_i)
-      MqReq:  begin mq_x = acc_i + prm_q[32*0 +: 32];   mq_m = prm_q[32*1 +: 32]; mq_s = prm_q[32*2 +: 32]; end
-      MqAdd1: begin mq_x = ea << ls_i;         mq_m = prm_q[32*1 +: 32]; mq_s = prm_q[32*2 +: 32]; end
-      MqAdd2: begin mq_x = eb << ls_i;         mq_m = prm_q[32*4 +: 32]; mq_s = prm_q[32*5 +: 32]; end
-      MqAdd3: begin mq_x = t1_q + t2_q;        mq_m = prm_q[32*6 +: 32]; mq_s = prm_q[32*7 +: 32]; end
-      MqT1:   begin mq_x = t1_q;               mq_m = prm_q[32*2 +: 32]; mq_s = prm_q[32*3 +: 32]; end
-      MqSmx:  begin mq_x = t1_q;               mq_m = mult_i;
-                    mq_s = {{24{sh_i[7]}}, sh_i}; end
-      default: begin mq_x = '0; mq_m = '0; mq_s = '0; end
+      MqReq:  begin mq_x = acc_i + prm_q[32*0 +: 32];   mq_m = prm_q[32*1 +: 32]; end
+      MqAdd1: begin mq_x = eash_q;             mq_m = prm_q[32*1 +: 32]; end
+      MqAdd2: begin mq_x = ebsh_q;             mq_m = prm_q[32*4 +: 32]; end
+      MqAdd3: begin mq_x = t1_q + t2_q;        mq_m = prm_q[32*6 +: 32]; end
+      MqT1:   begin mq_x = t1_q;               mq_m = prm_q[32*2 +: 32]; end
+      MqSmx:  begin mq_x = t1_q;               mq_m = mult_i; end
+      default: begin mq_x = '0; mq_m = '0; end
+    endcase
+    // The shift s by the next cycle's select (registered: mq_s_q is s for mq_sel_i).
+    case (mq_sel_nx_i)
+      MqReq, MqAdd1: mq_s_nx = prm_q[32*2 +: 32];
+      MqAdd2:        mq_s_nx = prm_q[32*5 +: 32];
+      MqAdd3:        mq_s_nx = prm_q[32*7 +: 32];
+      MqT1:          mq_s_nx = prm_q[32*3 +: 32];
+      MqSmx:         mq_s_nx = {{24{sh_i[7]}}, sh_i};
+      default:       mq_s_nx = '0;
     endcase
 
     // Output offset by function, then clamp to [lo, hi].
@@ -125,11 +161,11 @@ module dlp_vpu_lane (
       dlp_pkg::VfSoftmax: off = {{24{zo_i[7]}}, zo_i};
       default:   off = prm_q[32*3 +: 32];  // REQ
     endcase
-    v = (func_i == dlp_pkg::VfLut) ? {{16{lut_v[15]}}, lut_v} : off + y;
+    v = f_lut_q ? {{16{lutv_q[15]}}, lutv_q} : off_q + y;
     v_lt_lo = $signed(v) < $signed(lo32);
     v_gt_hi = $signed(v) > $signed(hi32);
-    if (func_i == dlp_pkg::VfCopy)          wact_o = a_i;
-    else if (func_i == dlp_pkg::VfMaxpool)  wact_o = mx_q;
+    if (f_copy_q)                  wact_o = a_i;
+    else if (f_maxp_q)             wact_o = mx_q;
     else if (v_lt_lo)              wact_o = lo_i;
     else if (v_gt_hi)              wact_o = hi_i;
     else                           wact_o = v[7:0];
@@ -137,18 +173,21 @@ module dlp_vpu_lane (
     case (func_i)
       dlp_pkg::VfSumpool: wacc_o = sum_q;
       dlp_pkg::VfLnorm:   wacc_o = z;
-      default:   wacc_o = {{16{lut_v[15]}}, lut_v};  // LUT with dst_acc
+      default:   wacc_o = {{16{lutv_q[15]}}, lutv_q};  // LUT with dst_acc
     endcase
   end
 
   // LNORM: z = rdbpot64(p, e) (64-bit RoundingDivideByPOT), low 32 bits.
-  logic [63:0] z_mask, z_rem, z_thr, z_q;
+  // The mask and the threshold (mask >> 1) + (p < 0) come precomputed from dlp_vpu
+  // (registers, constant over an LNORM item): rem > thr is rem > zh1_i if p < 0, else
+  // rem > zh_i.
+  logic [63:0] z_rem, z_q;
   logic [31:0] z;
+  logic        z_up;
   always_comb begin
-    z_mask = (64'd1 << e_i) - 64'd1;
-    z_rem  = p_q & z_mask;
-    z_thr  = (z_mask >> 1) + {63'd0, p_q[63]};
-    z_q    = 64'($signed(p_q) >>> e_i) + {63'd0, (z_rem > z_thr)};
+    z_rem  = p_q & zm_i;
+    z_up   = p_q[63] ? (z_rem > zh1_i) : (z_rem > zh_i);
+    z_q    = 64'($signed(p_q) >>> e_i) + {63'd0, z_up};
     z      = z_q[31:0];
   end
   // z is int32 in the spec (the C casts the 64-bit result); the high half is dropped.
@@ -164,15 +203,13 @@ module dlp_vpu_lane (
       if (prm_we_i && prm_idx_i == 4'(k)) prm_d[32*k +: 32] = prm_d_i;
     end
 
+    // An AND-OR select, not a case: Yosys `share` merges multipliers whose results a mux
+    // selects exclusively, and the merged one (operand muxes in front, ln_d's subtract
+    // behind) was the lane's longest path.
     t1_d = t1_q;
     if (t1_en_i) begin
-      case (t1_sel_i)
-        T1Mul:   t1_d = mul_prod;
-        T1Smx:   t1_d = smx_prod;
-        T1Ln:    t1_d = ln_d;
-        T1Y:     t1_d = y;
-        default: t1_d = y;
-      endcase
+      t1_d = ({32{t1_sel_i == T1Mul}} & mul_prod) | ({32{t1_sel_i == T1Smx}} & smx_prod) |
+             ({32{t1_sel_i == T1Ln}} & ln_d) | ({32{t1_sel_i == T1Y}} & y);
     end
     t2_d = t2_en_i ? y : t2_q;
     p_d  = p_en_i ? 64'($signed(t1_q) * $signed({32'd0, inv_i})) : p_q;

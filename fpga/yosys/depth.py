@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """depth.py - longest register-to-register paths of a Yosys ECP5 netlist, in seconds.
 
-Usage: depth.py NETLIST.json [--paths K] [--strip PREFIX] [--max-width W]
+Usage: depth.py NETLIST.json [--paths K] [--endpoint TEXT] [--strip PREFIX] [--max-width W]
 
 Reads a netlist written by `write_json` after `synth_ecp5` (flattened: TRELLIS_FF, LUT4,
 PFUMX, L6MUX21, CCU2C, TRELLIS_DPR16X4, MULT18X18D, DP16KD cells) and walks its
@@ -22,6 +22,7 @@ output ports (ports: only the part of the path inside this netlist).
 """
 import argparse
 import json
+import os
 import re
 import sys
 from collections import defaultdict
@@ -117,6 +118,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("netlist")
     ap.add_argument("--paths", type=int, default=12, help="worst endpoints listed (12)")
+    ap.add_argument("--endpoint", default="",
+                    help="report the worst path into endpoints whose name contains TEXT")
     ap.add_argument("--strip", default="", help="prefix removed from source paths")
     ap.add_argument("--max-width", type=int, default=160)
     args = ap.parse_args()
@@ -166,10 +169,24 @@ def main():
     timed = sorted(((end_time(b), b, cn, p) for b, cn, p in ends), key=lambda x: -x[0])
     if not timed:
         sys.exit("depth.py: no endpoints")
-    worst, b, ecn, ep = timed[0]
+    chosen = timed
+    if args.endpoint:
+        def end_name(b, cn):
+            if cn is not None and cells[cn]["type"] == "TRELLIS_FF":
+                return rtl_name(cells[cn]["connections"]["Q"][0])[0]
+            return rtl_name(b)[0] if cn is None else cn
+        chosen = [t for t in timed if args.endpoint in end_name(t[1], t[2])]
+        if not chosen:
+            sys.exit(f"depth.py: no endpoint matches {args.endpoint!r}")
+    worst, b, ecn, ep = chosen[0]
     ekind = cells[ecn]["type"] if ecn else "output port"
+    ename = rtl_name(b)[0]
+    if ecn and ekind == "TRELLIS_FF":   # a register is named by its output
+        ename = rtl_name(cells[ecn]["connections"]["Q"][0])[0]
+    elif ecn:
+        ename = f"{ecn} ({ep})"
     print(f"{top}: worst path {worst:.2f} ns (Fmax ~ {1000 / worst:.0f} MHz), "
-          f"ends at {ekind} {rtl_name(b)[0]}")
+          f"ends at {ekind} {ename}")
     path = []
     cur = b
     while cur is not None:
@@ -211,4 +228,7 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except BrokenPipeError:           # output cut short by `head`
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

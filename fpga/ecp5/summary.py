@@ -82,7 +82,8 @@ def main():
             if f:
                 fmax = f"{f:.1f}"
                 gops = f"{2 * n * n * f / 1000:.2f}"
-            where = "routed"
+            where = "routed, timing met" if f and f >= float(mhz) else \
+                f"routed, timing FAILS at {mhz} MHz: bitstream not safe to load"
         fit = all(v <= DEVICE[k] for k, v in (("LUT4", lut), ("FF", ff), ("EBR", ebr), ("DSP", dsp)))
         rows.append((d, f"| {d} | {n} | {axiw} | {lutmul} | {lut:,} ({100 * lut / DEVICE['LUT4']:.0f} %) "
                         f"| {ff:,} | {ebr} | {dsp} | {fmax} | {gops} | {where}{'' if fit else ', DOES NOT FIT'} |"))

@@ -3,7 +3,8 @@
 # Yosys, synth_ecp5, flattened) at the parameters dlp_top gives it at N (default 4) and
 # AXI 128, then depth.py on its netlist: one line per block with the worst path and its
 # endpoint; the full path in OUTDIR/<block>.depth.txt. Environment: RTL, N, TIMEOUT (s per
-# block, 900), NICE (10). Blocks: the names in the table below (default: all).
+# block, 900), NICE (10). Blocks: the names in the table below (default: all; `top` is the
+# whole dlp_top, for paths between blocks: about 10 min).
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 out=$1; shift
@@ -31,6 +32,7 @@ mxu_pe|dlp_mxu_pe|
 mxu_pe_lut|dlp_mxu_pe|-chparam LutMul 1
 sp_arb_acc|dlp_sp_arb|-chparam Clients 4 -chparam AddrW $accaw -chparam Width $((N * 32)) -chparam RoundRobin 0
 axi_rd_arb|dlp_axi_rd_arb|-chparam AxiIdW 4 -chparam AxiDataW 128
+top|dlp_top|-chparam N $N -chparam AxiDataW 128
 "
 want=" $* "
 files="$RTL/common/dlp_pkg.sv $(ls "$RTL"/*/*.sv | grep -v common/dlp_pkg.sv | sort)"

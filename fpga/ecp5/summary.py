@@ -7,7 +7,8 @@ and route finished. LUT4 counts every LUT4 of the design: plain LUT4 cells + 2 p
 carry cell + 4 per TRELLIS_DPR16X4 LUT-RAM (nextpnr's TRELLIS_COMB figure, when present,
 is the placed count). Fmax is nextpnr's routed figure (report.json); "est." is
 depth.py's logic-depth estimate of the synthesized netlist (depth.txt), for runs not yet
-placed and routed. Peak GOPS = 2 * N * N * Fmax (one MAC = 2 operations).
+placed and routed; a run stopped during routing shows nextpnr's packed counts and its
+Fmax estimate after placement (from pnr.log). Peak GOPS = 2 * N * N * Fmax (one MAC = 2 operations).
 Device: LFE5U-85F: 83,640 LUT4, 83,640 FF, 208 DP16KD (EBR), 156 MULT18X18D.
 """
 import json
@@ -49,6 +50,22 @@ def depth_estimate(path):
     return 1000 / float(m.group(1)) if m else None
 
 
+def placed_only(path):
+    """nextpnr log of a run that placed but did not finish routing: its packed cell counts
+    and the Fmax estimate after placement."""
+    if not os.path.exists(path):
+        return None
+    util, fmax = {}, None
+    for line in open(path, errors="replace"):
+        m = re.match(r"^Info:\s+(\w+):\s+(\d+)/\s*\d+", line)
+        if m and m.group(1) not in util:
+            util[m.group(1)] = int(m.group(2))
+        m = re.search(r"Max frequency for clock .*?: ([0-9.]+) MHz", line)
+        if m and fmax is None:
+            fmax = float(m.group(1))
+    return (util, fmax) if util else None
+
+
 def main():
     root = sys.argv[1] if len(sys.argv) > 1 else "build/fpga/ecp5"
     rows = []
@@ -73,6 +90,14 @@ def main():
         est = depth_estimate(os.path.join(root, d, "depth.txt"))
         if est:
             fmax = f"est. {est:.0f}"
+        po = None if pr else placed_only(os.path.join(root, d, "pnr.log"))
+        if po:
+            util, f = po
+            lut = util.get("TRELLIS_COMB", lut)
+            ff = util.get("TRELLIS_FF", ff)
+            if f:
+                fmax = f"{f:.1f} after placement"
+            where = "packed" + (", placed; not routed" if f else "; not placed")
         if pr:
             util, f = pr
             lut = util.get("TRELLIS_COMB", lut)

@@ -57,13 +57,10 @@ def main():
             continue
         m = re.search(r"worst path ([0-9.]+) ns", out)
         got = float(m.group(1)) if m else None
-        counts = dict((k, int(v)) for k, v in re.findall(r"(\w+) (\d+)", out.split("cells on the path:")[1].splitlines()[0]))
-        ok = got is not None
-        if want is not None:
-            ok = ok and abs(got - want) < 1e-6
-        for k, v in cells.items():
-            if v is not None:
-                ok = ok and counts.get(k) == v
+        path_cells = out.split("cells on the path:")[1].splitlines()[0]
+        counts = {k: int(v) for k, v in re.findall(r"(\w+) (\d+)", path_cells)}
+        ok = got is not None and abs(got - want) < 1e-6 and \
+            all(counts.get(k) == v for k, v in cells.items())
         if ok:
             passed += 1
         else:

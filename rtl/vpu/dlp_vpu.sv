@@ -373,16 +373,14 @@ module dlp_vpu #(
   logic unused_hb;
   assign unused_hb = ^{hb_nz[0], hb_ix[5:0]};
 
-  // The LNORM output rounding shift e = 61 - 12 - p and its masks, registered from p_q
-  // (set in SLnP, used from the first output row on).
-  logic [5:0]  ln_e_q;
-  logic [63:0] ln_zm_q, ln_zh_q, ln_zh1_q, ln_zm;
-  always_comb ln_zm = (64'd1 << (6'd49 - {1'b0, p_q})) - 64'd1;
+  // The LNORM output rounding shift e = 61 - 12 - p (18..49: p is 0..31) as e - 18 = 31 - p,
+  // and the lanes' rounding addend 2^(e-1) - 1, registered from p_q (set in SLnP, used
+  // from the first output row on).
+  logic [4:0]  ln_esh_q;
+  logic [63:0] ln_zh_q;
   always_ff @(posedge clk_i) begin
-    ln_e_q   <= 6'd49 - {1'b0, p_q};
-    ln_zm_q  <= ln_zm;
-    ln_zh_q  <= ln_zm >> 1;
-    ln_zh1_q <= (ln_zm >> 1) + 64'd1;
+    ln_esh_q <= ~p_q;
+    ln_zh_q  <= (64'd1 << (6'd48 - {1'b0, p_q})) - 64'd1;
   end
 
   dlp_vpu_isqrt u_isqrt (
@@ -440,10 +438,8 @@ module dlp_vpu #(
       .s_i        (s_q),
       .d_i        ({1'b0, f_k1}),
       .inv_i      (r_q),
-      .e_i        (ln_e_q),
+      .esh_i      (ln_esh_q),
       .zh_i       (ln_zh_q),
-      .zh1_i      (ln_zh1_q),
-      .zm_i       (ln_zm_q),
       .mq_sel_i   (mq_sel),
       .mq_sel_nx_i(mq_sel_d),
       .t1_sel_i   (t1_sel),

@@ -50,10 +50,8 @@ module dlp_vpu_lane (
   input  wire logic [31:0] s_i,       // LNORM sum S
   input  wire logic [16:0] d_i,       // LNORM length D
   input  wire logic [31:0] inv_i,     // LNORM floor((2^61 - 1) / sd)
-  input  wire logic [5:0]  e_i,       // LNORM rounding shift 61 - 12 - p
-  input  wire logic [63:0] zh_i,      // LNORM ((1 << e_i) - 1) >> 1 (rounding threshold)
-  input  wire logic [63:0] zh1_i,     // zh_i + 1
-  input  wire logic [63:0] zm_i,      // (1 << e_i) - 1
+  input  wire logic [4:0]  esh_i,     // LNORM rounding shift e = 61 - 12 - p, minus 18
+  input  wire logic [63:0] zh_i,      // LNORM 2^(e - 1) - 1
   // control
   input  wire logic [2:0]  mq_sel_i,
   input  wire logic [2:0]  mq_sel_nx_i,  // mq_sel_i of the next cycle
@@ -177,22 +175,14 @@ module dlp_vpu_lane (
     endcase
   end
 
-  // LNORM: z = rdbpot64(p, e) (64-bit RoundingDivideByPOT), low 32 bits.
-  // The mask and the threshold (mask >> 1) + (p < 0) come precomputed from dlp_vpu
-  // (registers, constant over an LNORM item): rem > thr is rem > zh1_i if p < 0, else
-  // rem > zh_i.
-  logic [63:0] z_rem, z_q;
+  // LNORM: z = rdbpot64(p, e), low 32 bits (dlp_vpu_rnd64).
   logic [31:0] z;
-  logic        z_up;
-  always_comb begin
-    z_rem  = p_q & zm_i;
-    z_up   = p_q[63] ? (z_rem > zh1_i) : (z_rem > zh_i);
-    z_q    = 64'($signed(p_q) >>> e_i) + {63'd0, z_up};
-    z      = z_q[31:0];
-  end
-  // z is int32 in the spec (the C casts the 64-bit result); the high half is dropped.
-  logic unused_zq;
-  assign unused_zq = ^z_q[63:32];
+  dlp_vpu_rnd64 u_rnd (
+    .p_i   (p_q),
+    .esh_i (esh_i),
+    .zh_i  (zh_i),
+    .z_o   (z)
+  );
 
   // ---------------------------------------------------------------- next state
   always_comb begin

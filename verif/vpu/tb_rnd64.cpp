@@ -20,13 +20,14 @@ static int64_t pick(int e)
 {
     const int64_t half = INT64_C(1) << (e - 1);
     const int64_t rems[] = {0, half - 1, half, half + 1, 2 * half - 1, 1};
-    int64_t q = (int64_t)(rng() >> (rng() % 64)); // quotient of any size
     switch (rng() % 4) {
     case 0: return (int64_t)rng();
     case 1:
         return (rng() & 1) ? INT64_MAX - (int64_t)(rng() % 4) : INT64_MIN + (int64_t)(rng() % 4);
     default: {
-        q >>= e; // keep q * 2^e inside int64
+        // a quotient of any size; q << e has its low e bits clear, so adding a remainder
+        // below 2^e cannot overflow
+        int64_t q = (int64_t)(rng() >> (rng() % 64) >> e);
         if (rng() & 1)
             q = -q - 1;
         return (int64_t)((uint64_t)q << e) + rems[rng() % 6];

@@ -30,6 +30,7 @@ fi
   echo "hierarchy -check -top $top -chparam N $N -chparam AxiDataW $AXIW" \
        "-chparam ActBytes $ACT -chparam WgtBytes $WGT -chparam AccBytes $ACC" \
        "-chparam LutMulRows $LUTMUL $params"
+  echo "script fpga/yosys/keep_ffs.ys"
   echo "synth_ecp5 -top $top -run begin:map_ram"
   echo "memory_libmap -lib +/lattice/lutrams_trellis.txt -lib $OUT/brams_16kd_wrtrans.txt"
   echo "techmap -map +/lattice/lutrams_map_trellis.v -map +/lattice/brams_map_16kd.v"

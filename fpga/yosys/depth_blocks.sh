@@ -43,6 +43,7 @@ while IFS='|' read -r name top params; do
   {
     for f in $files; do echo "read_verilog -sv $f"; done
     echo "hierarchy -check -top $top $params"
+    echo "script $here/keep_ffs.ys"
     echo "synth_ecp5 -top $top"
     echo "write_json $out/$name.json"
   } > "$out/$name.ys"

@@ -19,8 +19,9 @@ set lutmul 0
 if {[info exists ::env(LUTMUL)] && $::env(LUTMUL) ne ""} { set lutmul $::env(LUTMUL) }
 hierarchy -check -top dlp_top -chparam N $n -chparam AxiDataW $axiw -chparam LutMulRows $lutmul
 
-# Latch check on the elaborated design (before any technology mapping).
-yosys proc
+# Latch check on the elaborated design (before any technology mapping); keep_ffs.ys runs
+# proc.
+yosys script $::env(SYNTH_DIR)/keep_ffs.ys
 yosys select -assert-none t:\$dlatch t:\$adlatch t:\$dlatchsr t:\$_DLATCH_* t:\$_DLATCHSR_*
 check -assert
 

@@ -408,8 +408,8 @@ module dlp_vpu #(
   logic [3:0]  prm_idx;
   logic [7:0]  lut_widx;
   logic [15:0] lut_wd;
-  logic [2:0]  mq_sel, mq_sel_d;  // mq_sel_d: the next cycle's (see the lane selects)
-  logic [1:0]  t1_sel;
+  logic [2:0]  mq_sel_d;  // the next cycle's lane selects (each lane registers its own)
+  logic [1:0]  t1_sel_d;
   logic [8*N-1:0]  lane_wact;
   logic [32*N-1:0] lane_wacc;
 
@@ -440,9 +440,8 @@ module dlp_vpu #(
       .inv_i      (r_q),
       .esh_i      (ln_esh_q),
       .zh_i       (ln_zh_q),
-      .mq_sel_i   (mq_sel),
       .mq_sel_nx_i(mq_sel_d),
-      .t1_sel_i   (t1_sel),
+      .t1_sel_nx_i(t1_sel_d),
       .t1_en_i    (t1_en),
       .t2_en_i    (t2_en),
       .p_en_i     (p_en),
@@ -968,13 +967,13 @@ module dlp_vpu #(
     endcase
   end
 
-  // Lane operand selects, registered (mq_sel, t1_sel): in a cycle they are the decode of
-  // that cycle's st_q, wait_q and f_func (SEx: by function and wait_q, else MqReq / T1Y),
-  // computed one cycle ahead, which keeps the FSM decode off the lanes' multiplier paths.
+  // Lane operand selects, registered in each lane (its sel_q, t1s_q): in a cycle they are
+  // the decode of that cycle's st_q, wait_q and f_func (SEx: by function and wait_q, else
+  // MqReq / T1Y), computed here one cycle ahead (mq_sel_d, t1_sel_d), which keeps the FSM
+  // decode off the lanes' multiplier paths and its fanout to N x 5 flip-flops.
   // The next state is SEx exactly when SRdw returns to SEx or SEx is not at ex_last (or
   // SPool ends, only for the pools, whose selects are the defaults); insn_q does not
   // change outside SIdle, and the next wait_q is wait_q (SRdw) or wait_q + 1 (SEx).
-  logic [1:0] t1_sel_d;
   logic       nx_ex;
   logic [3:0] nx_wait;
   always_comb begin
@@ -1006,16 +1005,12 @@ module dlp_vpu #(
       err_q <= 1'b0;
       rv_q  <= 1'b0;
       vp_q  <= '0;
-      mq_sel <= MqReq;
-      t1_sel <= T1Y;
     end else begin
       st_q  <= st_d;
       ret_q <= ret_d;
       err_q <= err_d;
       rv_q  <= rv_d;
       vp_q  <= vp_d;
-      mq_sel <= mq_sel_d;
-      t1_sel <= t1_sel_d;
     end
   end
 

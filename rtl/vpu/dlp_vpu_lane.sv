@@ -2,9 +2,13 @@
 // pipelined mbqm and the per-function output stage. All control comes from dlp_vpu.
 //
 // Operands are held stable by dlp_vpu while it steps this lane through a function:
-//   mq_sel_i picks the mbqm input (x, m, s); the mbqm result y appears 3 cycles later.
-//   s is registered from mq_sel_nx_i (the next cycle's mq_sel_i) and prm_q, so its clamp
-//   in mbqm stage 1 starts at a register (prm_q is final one cycle before any use).
+//   mq_sel_nx_i is the next cycle's mbqm input select (x, m, s) and t1_sel_nx_i the next
+//   cycle's t1 source; the lane registers its own copy of both (sel_q, t1s_q), so the
+//   select muxes start at a register next to them rather than at one register in dlp_vpu
+//   that drives every lane. The mbqm result y appears 3 cycles after its inputs.
+//   The shift s is clamped ahead: lr_q holds {left, right} (dlp_vpu_shamt) of each
+//   parameter row that can be s and of sh_i, registered from prm_q (final one cycle
+//   before any use), and sel_q picks one for mbqm stage 1.
 //   The ADD inputs (a + prm0) << ls and (b + prm3) << ls are registered (eash_q, ebsh_q):
 //   valid one cycle after a_i / b_i (dlp_vpu reads b after a, and selects MqAdd2 one
 //   cycle after b is loaded).
@@ -53,9 +57,8 @@ module dlp_vpu_lane (
   input  wire logic [4:0]  esh_i,     // LNORM rounding shift e = 61 - 12 - p, minus 18
   input  wire logic [63:0] zh_i,      // LNORM 2^(e - 1) - 1
   // control
-  input  wire logic [2:0]  mq_sel_i,
-  input  wire logic [2:0]  mq_sel_nx_i,  // mq_sel_i of the next cycle
-  input  wire logic [1:0]  t1_sel_i,
+  input  wire logic [2:0]  mq_sel_nx_i,  // the next cycle's mbqm select
+  input  wire logic [1:0]  t1_sel_nx_i,  // the next cycle's t1 source
   input  wire logic        t1_en_i,
   input  wire logic        t2_en_i,
   input  wire logic        p_en_i,
@@ -67,10 +70,10 @@ module dlp_vpu_lane (
   output      logic [31:0] wacc_o
 );
 
-  // mq_sel_i encodings
+  // mq_sel_nx_i encodings
   localparam logic [2:0] MqReq = 3'd0, MqAdd1 = 3'd1, MqAdd2 = 3'd2, MqAdd3 = 3'd3,
                          MqT1 = 3'd4, MqSmx = 3'd5;
-  // t1_sel_i encodings
+  // t1_sel_nx_i encodings
   localparam logic [1:0] T1Y = 2'd0, T1Mul = 2'd1, T1Smx = 2'd2, T1Ln = 2'd3;
 
   // ---------------------------------------------------------------- registers
@@ -94,24 +97,48 @@ module dlp_vpu_lane (
     eash_q   <= ea << ls_i;
     ebsh_q   <= eb << ls_i;
     off_q    <= off;
-    mq_s_q   <= mq_s_nx;
     f_lut_q  <= (func_i == dlp_pkg::VfLut);
     f_copy_q <= (func_i == dlp_pkg::VfCopy);
     f_maxp_q <= (func_i == dlp_pkg::VfMaxpool);
   end
 
   // ---------------------------------------------------------------- datapath
-  logic [31:0] a32, b32, y, mq_x, mq_m, mq_s_nx, mq_s_q, off, v, lo32, hi32;
+  logic [31:0] a32, b32, y, mq_x, mq_m, off, v, lo32, hi32;
   logic [31:0] mul_prod, smx_prod, ln_d, ea, eb;
   logic [15:0] lut_v, e, er;
   logic        v_lt_lo, v_gt_hi;
 
+  // Per-lane select registers. keep: the N lanes' copies hold the same value, and
+  // merged they would again be one register driving every lane (Yosys needs
+  // fpga/yosys/keep_ffs.ys to carry the attribute to the flip-flops). No FSM recoding.
+  (* keep, fsm_encoding = "none" *) logic [2:0] sel_q;
+  (* keep, fsm_encoding = "none" *) logic [1:0] t1s_q;
+
+  // {left, right} of the shift for each source of s, by mq select: 0 MqReq / MqAdd1
+  // (prm 2), 1 MqAdd2 (prm 5), 2 MqAdd3 (prm 7), 3 MqT1 (prm 3), 4 MqSmx (sh_i).
+  localparam int NShift = 5;
+  logic [10*NShift-1:0] lr_d, lr_q;
+  logic [4:0]           mq_left, mq_right;
+  for (genvar k = 0; k < NShift; k++) begin : g_shamt
+    localparam int Row = (k == 0) ? 2 : (k == 1) ? 5 : (k == 2) ? 7 : 3;
+    dlp_vpu_shamt u_shamt (
+      .s_i     ((k == 4) ? {{24{sh_i[7]}}, sh_i} : prm_q[32*Row +: 32]),
+      .left_o  (lr_d[10*k + 5 +: 5]),
+      .right_o (lr_d[10*k +: 5])
+    );
+  end
+
+  always_ff @(posedge clk_i) begin
+    lr_q <= lr_d;
+  end
+
   dlp_vpu_mbqm u_mbqm (
-    .clk_i (clk_i),
-    .x_i   (mq_x),
-    .m_i   (mq_m),
-    .s_i   (mq_s_q),
-    .y_o   (y)
+    .clk_i   (clk_i),
+    .x_i     (mq_x),
+    .m_i     (mq_m),
+    .left_i  (mq_left),
+    .right_i (mq_right),
+    .y_o     (y)
   );
 
   always_comb begin
@@ -133,7 +160,7 @@ module dlp_vpu_lane (
     smx_prod = {16'd0, er} * r_i;
     ln_d     = 32'($signed(a32) * $signed({15'd0, d_i})) - s_i;
 
-    case (mq_sel_i)
+    case (sel_q)
       MqReq:  begin mq_x = acc_i + prm_q[32*0 +: 32];   mq_m = prm_q[32*1 +: 32]; end
       MqAdd1: begin mq_x = eash_q;             mq_m = prm_q[32*1 +: 32]; end
       MqAdd2: begin mq_x = ebsh_q;             mq_m = prm_q[32*4 +: 32]; end
@@ -142,14 +169,13 @@ module dlp_vpu_lane (
       MqSmx:  begin mq_x = t1_q;               mq_m = mult_i; end
       default: begin mq_x = '0; mq_m = '0; end
     endcase
-    // The shift s by the next cycle's select (registered: mq_s_q is s for mq_sel_i).
-    case (mq_sel_nx_i)
-      MqReq, MqAdd1: mq_s_nx = prm_q[32*2 +: 32];
-      MqAdd2:        mq_s_nx = prm_q[32*5 +: 32];
-      MqAdd3:        mq_s_nx = prm_q[32*7 +: 32];
-      MqT1:          mq_s_nx = prm_q[32*3 +: 32];
-      MqSmx:         mq_s_nx = {{24{sh_i[7]}}, sh_i};
-      default:       mq_s_nx = '0;
+    case (sel_q)
+      MqReq, MqAdd1: {mq_left, mq_right} = lr_q[10*0 +: 10];
+      MqAdd2:        {mq_left, mq_right} = lr_q[10*1 +: 10];
+      MqAdd3:        {mq_left, mq_right} = lr_q[10*2 +: 10];
+      MqT1:          {mq_left, mq_right} = lr_q[10*3 +: 10];
+      MqSmx:         {mq_left, mq_right} = lr_q[10*4 +: 10];
+      default:       {mq_left, mq_right} = '0;
     endcase
 
     // Output offset by function, then clamp to [lo, hi].
@@ -198,8 +224,8 @@ module dlp_vpu_lane (
     // behind) was the lane's longest path.
     t1_d = t1_q;
     if (t1_en_i) begin
-      t1_d = ({32{t1_sel_i == T1Mul}} & mul_prod) | ({32{t1_sel_i == T1Smx}} & smx_prod) |
-             ({32{t1_sel_i == T1Ln}} & ln_d) | ({32{t1_sel_i == T1Y}} & y);
+      t1_d = ({32{t1s_q == T1Mul}} & mul_prod) | ({32{t1s_q == T1Smx}} & smx_prod) |
+             ({32{t1s_q == T1Ln}} & ln_d) | ({32{t1s_q == T1Y}} & y);
     end
     t2_d = t2_en_i ? y : t2_q;
     p_d  = p_en_i ? 64'($signed(t1_q) * $signed({32'd0, inv_i})) : p_q;
@@ -218,6 +244,8 @@ module dlp_vpu_lane (
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       prm_q <= '0;
+      sel_q <= MqReq;
+      t1s_q <= T1Y;
       t1_q  <= '0;
       t2_q  <= '0;
       p_q   <= '0;
@@ -225,6 +253,8 @@ module dlp_vpu_lane (
       sum_q <= '0;
     end else begin
       prm_q <= prm_d;
+      sel_q <= mq_sel_nx_i;
+      t1s_q <= t1_sel_nx_i;
       t1_q  <= t1_d;
       t2_q  <= t2_d;
       p_q   <= p_d;

@@ -1,13 +1,16 @@
 // dlp_vpu_mbqm - one lane of TFLite MultiplyByQuantizedMultiplier (golden dlp_mbqm).
 //
-//   y = rdbpot(srdhm(x << max(s', 0), m), max(-s', 0)),  s' = clamp(s, -31, 30)
+//   y = rdbpot(srdhm(x << left, m), right),  left = max(s', 0), right = max(-s', 0),
+//   s' = clamp(s, -31, 30)
+//
+// left and right come from dlp_vpu_shamt (the lane registers them per parameter row).
 //
 // srdhm is gemmlowp's SaturatingRoundingDoublingHighMul: 64-bit product, nudge 2^30 or
 // 1 - 2^30, division by 2^31 truncating toward zero, INT32_MIN * INT32_MIN saturated.
 // rdbpot is RoundingDivideByPOT (ties away from zero). The left shift wraps mod 2^32.
 //
 // Pipeline, fixed latency 3, no stalls, no valid: inputs sampled on a clock edge give y_o
-// three edges later (stage 1: shift; stage 2: 32x32->64 multiply, rounding mask of the
+// three edges later (stage 1: left shift; stage 2: 32x32->64 multiply, rounding mask of the
 // shift; stage 3: nudge, divide, rounding shift). The datapath has no reset.
 //
 // Stage 3 uses one 33-bit add for nudge + truncating division: |prod| <= 2^62, so the
@@ -20,32 +23,19 @@ module dlp_vpu_mbqm (
   input  wire logic        clk_i,
   input  wire logic [31:0] x_i,
   input  wire logic [31:0] m_i,
-  input  wire logic [31:0] s_i,
+  input  wire logic [4:0]  left_i,
+  input  wire logic [4:0]  right_i,
   output      logic [31:0] y_o
 );
 
   // ---------------------------------------------------------------- stage 1: shift
-  logic [4:0]  left, right;
-  logic [31:0] xl_d, xl_q, m1_q;
+  logic [31:0] xl_q, m1_q;
   logic [4:0]  right1_q;
 
-  always_comb begin
-    left   = 5'd0;
-    right  = 5'd0;
-    if ($signed(s_i) > 32'sd0) begin
-      left = ($signed(s_i) > 32'sd30) ? 5'd30 : s_i[4:0];
-    end else if ($signed(s_i) < -32'sd31) begin
-      right = 5'd31;
-    end else begin
-      right = 5'd0 - s_i[4:0];  // -s in 0..31
-    end
-    xl_d    = x_i << left;
-  end
-
   always_ff @(posedge clk_i) begin
-    xl_q     <= xl_d;
+    xl_q     <= x_i << left_i;
     m1_q     <= m_i;
-    right1_q <= right;
+    right1_q <= right_i;
   end
 
   // ---------------------------------------------------------------- stage 2: multiply

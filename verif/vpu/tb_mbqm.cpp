@@ -2,6 +2,9 @@
 //
 // Feeds one random (x, m, s) per cycle (uniform, extremes INT32_MIN/MAX, QuantizeMultiplier
 // range multipliers, shifts -31..30 and far beyond) and checks y three cycles later.
+// The block takes the shift as left = max(s', 0), right = max(-s', 0), s' = clamp(s, -31,
+// 30) (the lane computes them with dlp_vpu_shamt, checked through the lane in tb_vpu,
+// whose shifts include the same extremes); here they come from that formula.
 // Prints `vpu_mbqm: <passed> passed, <failed> failed`.
 #include <cstdint>
 #include <cstdio>
@@ -55,7 +58,9 @@ int main(int argc, char **argv)
                 x = mu = INT32_MIN;
             m.x_i = (uint32_t)x;
             m.m_i = (uint32_t)mu;
-            m.s_i = (uint32_t)s;
+            int32_t sc = s < -31 ? -31 : s > 30 ? 30 : s;
+            m.left_i = (uint8_t)(sc > 0 ? sc : 0);
+            m.right_i = (uint8_t)(sc < 0 ? -sc : 0);
             exp[c] = dlp_mbqm(x, mu, s);
         }
         m.clk_i = 0;

@@ -33,7 +33,9 @@ import onnxruntime as ort
 from onnx import TensorProto, helper, numpy_helper
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "sw", "models"))
 import spec_ref  # noqa: E402
+from ort_session import session  # noqa: E402
 
 OPSET = 17
 NP2ONNX = {np.int8: TensorProto.INT8, np.uint8: TensorProto.UINT8, np.float32: TensorProto.FLOAT,
@@ -46,14 +48,7 @@ def qrange(dt):
 
 
 def ort_run(model, feeds, opt=True):
-    so = ort.SessionOptions()
-    so.log_severity_level = 3
-    so.intra_op_num_threads = 1
-    so.inter_op_num_threads = 1
-    if not opt:
-        so.graph_optimization_level = ort.GraphOptimizationLevel.ORT_DISABLE_ALL
-    sess = ort.InferenceSession(model.SerializeToString(), so, providers=["CPUExecutionProvider"])
-    return sess.run(None, feeds)
+    return session(model, threads=1, optimize=opt).run(None, feeds)
 
 
 def choose_qparams(y, dt, rng):

@@ -17,11 +17,9 @@ def say(msg):
 
 
 def ort_run(path, feeds):
-    import onnxruntime as ort
-    so = ort.SessionOptions()
-    so.log_severity_level = 3
-    sess = ort.InferenceSession(path, so, providers=["CPUExecutionProvider"])
-    return sess.run(None, feeds)
+    sys.path.insert(0, os.path.join(TOP, "sw", "models"))
+    from ort_session import session
+    return session(path).run(None, feeds)
 
 
 def ensure_models(script, needed, models_dir):

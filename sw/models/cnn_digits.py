@@ -192,11 +192,8 @@ def export(p, batch):
 
 
 def ort_session(path):
-    import onnxruntime as ort
-    so = ort.SessionOptions()
-    so.log_severity_level = 3
-    so.intra_op_num_threads = 1
-    return ort.InferenceSession(path, so, providers=["CPUExecutionProvider"])
+    from ort_session import session
+    return session(path, threads=1)
 
 
 def main():

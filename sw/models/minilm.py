@@ -341,15 +341,13 @@ MAX_OUTLIERS = 4      # at most this many per layer and kind
 def _channel_max(model, feeds, names, signed=False):
     """Per-channel (last axis) max |x| (or max x) of intermediate tensors over the feeds."""
     import onnx
-    import onnxruntime as ort
+    from ort_session import session
     m = onnx.ModelProto()
     m.CopyFrom(model)
     del m.graph.output[:]
     for n in names:
         m.graph.output.append(onnx.helper.make_empty_tensor_value_info(n))
-    so = ort.SessionOptions()
-    so.log_severity_level = 3
-    sess = ort.InferenceSession(m.SerializeToString(), so, providers=["CPUExecutionProvider"])
+    sess = session(m)
     mx = {n: None for n in names}
     for f in feeds:
         for n, v in zip(names, sess.run(names, f)):
@@ -508,10 +506,8 @@ def tensor_ranges(fpath, feeds, names):
     for n in names:
         if n not in have:
             m.graph.output.append(onnx.helper.make_empty_tensor_value_info(n))
-    import onnxruntime as ort
-    so = ort.SessionOptions()
-    so.log_severity_level = 3
-    sess = ort.InferenceSession(m.SerializeToString(), so, providers=["CPUExecutionProvider"])
+    from ort_session import session
+    sess = session(m)
     lo = {n: np.inf for n in names}
     hi = {n: -np.inf for n in names}
     for f in feeds:
@@ -581,10 +577,8 @@ def quantize(fpath, fmodel, qpath, feeds, excluded, prof, qdq_tensors=()):
 
 
 def ort_session(path):
-    import onnxruntime as ort
-    so = ort.SessionOptions()
-    so.log_severity_level = 3
-    return ort.InferenceSession(path, so, providers=["CPUExecutionProvider"])
+    from ort_session import session
+    return session(path)
 
 
 def cos_rows(a, b):

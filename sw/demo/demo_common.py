@@ -10,6 +10,7 @@ import time
 TOP = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 MODELS = os.path.join(TOP, "build", "models")
 DLP = os.path.join(TOP, "build", "sw", "dlp")
+sys.path.insert(0, os.path.join(TOP, "sw", "models"))  # ort_session
 
 
 def say(msg):
@@ -17,7 +18,6 @@ def say(msg):
 
 
 def ort_run(path, feeds):
-    sys.path.insert(0, os.path.join(TOP, "sw", "models"))
     from ort_session import session
     return session(path).run(None, feeds)
 

@@ -4,8 +4,8 @@ for the session options.
 session.x64quantprecision = 1. On x86-64 CPUs without VNNI (SSE4.1, AVX2, AVX-512 without
 VNNI), onnxruntime's u8s8 integer GEMM (QLinearConv, QLinearMatMul, MatMulInteger, and the
 QDQ Conv/MatMul/Gemm it fuses into them) uses VPMADDUBSW, whose int16 sums of two
-products saturate: outputs can be wrong by tens of LSB (seen here: up to 62 LSB on an AMD
-EPYC with AVX2 only, while the same models agreed within 1 LSB on a CPU with VNNI). With
+products saturate: outputs can be wrong by tens of LSB (seen: up to 62 LSB on an AMD EPYC
+with AVX2 only, on models that passed on the machines of earlier CI runs). With
 the option, onnxruntime converts constant int8 weights to uint8 on such CPUs and uses its
 u8u8 kernel, which cannot saturate; on other CPUs it changes nothing. onnxruntime 1.32 has
 no kernel for int8 activations with the converted uint8 weights (QLinearConv and

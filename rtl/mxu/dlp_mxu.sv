@@ -5,7 +5,7 @@
 //
 //   sequencer --act_*--> AF (act rows + tags) --launch--> skew --> N x N PE array
 //   WGT fetch --wgt_*--> WF (2 tiles) --diagonal transfer--> PE shadow weights
-//   array --> de-skew --> RF (results + tags) --> S1 register (ACC read / forward)
+//   array --> de-skew --> RF (results + tags) --> S1 (ACC read / forward)
 //        --> S2 (add) --> WQ (2 entries) --acc_wr_*--> ACC
 //
 // * Array: weight stationary, PE(k, n) holds WGT[t + n][k]. A row launched in cycle e
@@ -32,10 +32,10 @@
 //   done_o pulses one cycle after the last ACC write was granted.
 //
 // Timing without grant stalls (testbench measurement): command accepted to done_o =
-// n_r2*n_r1*n_pix + 3N + 9 cycles when n_pix >= N (range check 2, first tile fetch N + 1,
-// array 2N, accumulate ~5 with the S1 register), i.e. one row per cycle across tile
-// boundaries; with n_pix < N each tile takes N cycles (its weight load). n_pix = 256,
-// n_r1 = 16: 0.995 / 0.992 / 0.986 rows per cycle for N = 4 / 8 / 16.
+// n_r2*n_r1*n_pix + 3N + 8 cycles when n_pix >= N (range check 2, first tile fetch N + 1,
+// array 2N, accumulate ~4), i.e. one row per cycle across tile boundaries; with
+// n_pix < N each tile takes N cycles (its weight load). n_pix = 256, n_r1 = 16: 0.995 /
+// 0.992 / 0.987 rows per cycle for N = 4 / 8 / 16.
 // Scratchpad ports follow rtl/README.md: request held until granted, read data the cycle
 // after the grant. acc_wr has no rdata (write only); read ports drive we_o = 0.
 `default_nettype none
@@ -415,12 +415,6 @@ module dlp_mxu #(
 
   // ------------------------------------------------------------------ accumulate
   logic [RfW-1:0]   rf_head;
-  logic             rf_pop;
-  // S1: the RF head in a register (s1_*_q), so that the hazard compares and the ACC read
-  // request start at flip-flops, not at the RF's LUT-RAM read (a high-fanout read address)
-  logic             s1_v_q, s1_v_d, s1_first_q;
-  logic [AccW-1:0]  s1_res_q;
-  logic [AccAW-1:0] s1_row_q;
   logic [AccW-1:0]  s1_res;
   logic [AccAW-1:0] s1_row;
   logic             s1_first, s1_v, s1_move, s1_allowed, s1_need_rd;
@@ -442,23 +436,14 @@ module dlp_mxu #(
     .flush_i (1'b0),
     .push_i  (out_v),
     .wdata_i ({res_row, out_row, out_first}),
-    .pop_i   (rf_pop),
+    .pop_i   (s1_move),
     .rdata_o (rf_head),
     .empty_o (unused_rf_empty),
     .full_o  (unused_rf_full),
     .count_o (rf_count)
   );
 
-  // S1 takes the RF head when it is empty or its entry moves on (one row per cycle).
-  assign rf_pop = (rf_count != '0) && (!s1_v_q || s1_move);
-  assign s1_v_d = rf_pop || (s1_v_q && !s1_move);
-  always_ff @(posedge clk_i) begin
-    if (rf_pop) {s1_res_q, s1_row_q, s1_first_q} <= rf_head;
-  end
-  assign s1_v     = s1_v_q;
-  assign s1_res   = s1_res_q;
-  assign s1_row   = s1_row_q;
-  assign s1_first = s1_first_q;
+  assign {s1_res, s1_row, s1_first} = rf_head;
 
   always_comb begin
     s2_base = s2_fresh_q ? acc_rd_rdata_i : s2_base_q;
@@ -466,6 +451,7 @@ module dlp_mxu #(
   end
 
   always_comb begin
+    s1_v       = (rf_count != '0);
     hit_s2     = s2_v_q  && (s2_row_q  == s1_row);
     hit_e1     = wq_v1_q && (wq_row1_q == s1_row);
     hit_e0     = wq_v0_q && (wq_row0_q == s1_row);
@@ -541,7 +527,7 @@ module dlp_mxu #(
   // ------------------------------------------------------------------ control
   logic drained;
   assign drained = !seq_v_q && !act_inf_q && (af_count == '0) && (arr_inf_q == '0) &&
-                   (rf_count == '0) && !s1_v_q && !s2_v_q && !wq_v0_q && !wq_v1_q &&
+                   (rf_count == '0) && !s2_v_q && !wq_v0_q && !wq_v1_q &&
                    (wleft_q == '0) && !wgt_inf_q && (wf_count == '0) && !xfer_busy_q &&
                    (wload_q == '0) && !armed_q;
 
@@ -657,7 +643,6 @@ module dlp_mxu #(
       wload_q     <= '0;
       since_q     <= ColW'(N - 1);
       arr_inf_q   <= '0;
-      s1_v_q      <= 1'b0;
       s2_v_q      <= 1'b0;
       s2_fresh_q  <= 1'b0;
       s2_row_q    <= '0;
@@ -710,7 +695,6 @@ module dlp_mxu #(
       wload_q     <= wload_d;
       since_q     <= since_d;
       arr_inf_q   <= arr_inf_d;
-      s1_v_q      <= s1_v_d;
       s2_v_q      <= s2_v_d;
       s2_fresh_q  <= s2_fresh_d;
       s2_row_q    <= s2_row_d;
